@@ -1,0 +1,76 @@
+import { z } from 'zod';
+
+/** Where a subscriber stands: only `active` subscribers receive announcements. */
+export const SUBSCRIBER_STATUSES = ['active', 'unreachable', 'unsubscribed'] as const;
+/** How consent was given or withdrawn. */
+export const CONSENT_METHODS = ['keyword', 'command', 'web-form', 'import', 'operator'] as const;
+/** The consent ledger's event kinds; the ledger is append-only. */
+export const CONSENT_KINDS = ['subscribed', 'topics-changed', 'unsubscribed', 'erased'] as const;
+
+const slug = z.string().regex(/^[a-z0-9][a-z0-9-]*$/);
+
+/** Input to add or re-subscribe one address on one channel. */
+export const subscriberInputSchema = z.object({
+  /** Channel name, e.g. `telegram`. */
+  channel: z.string().min(1).max(64),
+  /** The channel's address (chat id, phone number, serialised push subscription). Personal data. */
+  address: z.string().min(1).max(4096),
+  /** Topic slugs; empty means "everything". */
+  topics: z.array(slug).max(50).default([]),
+  /** Area slugs; empty means "the whole comune". */
+  areas: z.array(slug).max(200).default([]),
+  /** Preferred language tag. */
+  language: z.string().min(2).max(35).default('it'),
+  /** Optional id grouping one citizen's several addresses (reserved for later use). */
+  citizenId: z.string().max(128).optional(),
+});
+
+/** Validated subscriber input. */
+export type SubscriberInput = z.output<typeof subscriberInputSchema>;
+/** Subscriber status. */
+export type SubscriberStatus = (typeof SUBSCRIBER_STATUSES)[number];
+/** Consent method. */
+export type ConsentMethod = (typeof CONSENT_METHODS)[number];
+/** Consent event kind. */
+export type ConsentKind = (typeof CONSENT_KINDS)[number];
+
+/** One citizen reachable at one address on one channel. */
+export interface Subscriber {
+  /** Store-assigned id; safe to log. */
+  id: string;
+  channel: string;
+  /** Personal data: never put it in an error, event or report. */
+  address: string;
+  topics: string[];
+  areas: string[];
+  language: string;
+  status: SubscriberStatus;
+  citizenId?: string;
+  /** ISO time of creation. */
+  createdAt: string;
+  /** ISO time of the last change. */
+  updatedAt: string;
+}
+
+/** One entry of the append-only consent ledger. */
+export interface ConsentEvent {
+  subscriberId: string;
+  kind: ConsentKind;
+  /** ISO time. */
+  at: string;
+  channel: string;
+  method: ConsentMethod;
+  /** Version of the privacy notice the citizen was shown, e.g. `"2026-03"`. */
+  noticeVersion: string;
+  /** Topics after the event, for `subscribed` and `topics-changed`. */
+  topics?: string[];
+}
+
+/** Fields of a subscriber that may change after creation. */
+export interface SubscriberPatch {
+  topics?: string[];
+  areas?: string[];
+  language?: string;
+  status?: SubscriberStatus;
+  address?: string;
+}

@@ -1,0 +1,2 @@
+export type * from './subscriber-store.js';
+export type * from './run-store.js';

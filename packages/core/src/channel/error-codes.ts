@@ -10,13 +10,7 @@
  * - `readdress`: the recipient moved to a new address; update it and retry at once.
  */
 export type ErrorAction =
-  | 'retry'
-  | 'pause-channel'
-  | 'defer-recipient'
-  | 'drop-subscriber'
-  | 'fail-message'
-  | 'stop-channel'
-  | 'readdress';
+  'retry' | 'pause-channel' | 'defer-recipient' | 'drop-subscriber' | 'fail-message' | 'stop-channel' | 'readdress';
 
 /**
  * The single table of channel error codes. Every adapter maps a provider response to one of

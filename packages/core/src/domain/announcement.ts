@@ -17,9 +17,7 @@ const identifier = z
   .max(128)
   .regex(/^[A-Za-z0-9][A-Za-z0-9._:-]*$/, 'must be letters, digits, ".", "_", ":" or "-"');
 
-const language = z
-  .string()
-  .regex(/^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$/, 'must be a language tag such as "it" or "en"');
+const language = z.string().regex(/^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$/, 'must be a language tag such as "it" or "en"');
 
 const isoDateTime = z.iso.datetime({ offset: true });
 
@@ -90,12 +88,20 @@ export const announcementSchema = z
   })
   .superRefine((value, ctx) => {
     if (value.type !== 'alert' && value.references.length === 0) {
-      ctx.addIssue({ code: 'custom', path: ['references'], message: `an ${value.type} must reference what it changes` });
+      ctx.addIssue({
+        code: 'custom',
+        path: ['references'],
+        message: `an ${value.type} must reference what it changes`,
+      });
     }
     if (value.defaultLanguage !== undefined && !(value.defaultLanguage in value.content)) {
       ctx.addIssue({ code: 'custom', path: ['defaultLanguage'], message: 'must be one of the languages in content' });
     }
-    if (value.effective !== undefined && value.expires !== undefined && Date.parse(value.expires) <= Date.parse(value.effective)) {
+    if (
+      value.effective !== undefined &&
+      value.expires !== undefined &&
+      Date.parse(value.expires) <= Date.parse(value.effective)
+    ) {
       ctx.addIssue({ code: 'custom', path: ['expires'], message: 'must be after effective' });
     }
   });
@@ -118,7 +124,10 @@ export type ColorCode = (typeof COLOR_CODES)[number];
  * @param language - The wanted language tag.
  * @returns The language actually used and its content.
  */
-export function contentFor(announcement: Announcement, language: string): { language: string; content: AnnouncementContent } {
+export function contentFor(
+  announcement: Announcement,
+  language: string,
+): { language: string; content: AnnouncementContent } {
   const direct = announcement.content[language];
   if (direct) return { language, content: direct };
   const fallback = announcement.defaultLanguage ?? Object.keys(announcement.content)[0]!;

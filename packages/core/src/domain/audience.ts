@@ -22,11 +22,21 @@ export interface AudienceQuery {
  * @param query - The audience.
  * @returns Whether the subscriber is in the audience.
  */
-export function matchesAudience(subscriber: Pick<Subscriber, 'channel' | 'status' | 'topics' | 'areas'>, query: AudienceQuery): boolean {
+export function matchesAudience(
+  subscriber: Pick<Subscriber, 'channel' | 'status' | 'topics' | 'areas'>,
+  query: AudienceQuery,
+): boolean {
   if (subscriber.status !== 'active' || subscriber.channel !== query.channel) return false;
-  const topicsOk = query.allTopics || subscriber.topics.length === 0 || subscriber.topics.some((topic) => query.topics.includes(topic));
+  const topicsOk =
+    query.allTopics ||
+    subscriber.topics.length === 0 ||
+    subscriber.topics.some((topic) => query.topics.includes(topic));
   if (!topicsOk) return false;
-  return query.areas.length === 0 || subscriber.areas.length === 0 || subscriber.areas.some((area) => query.areas.includes(area));
+  return (
+    query.areas.length === 0 ||
+    subscriber.areas.length === 0 ||
+    subscriber.areas.some((area) => query.areas.includes(area))
+  );
 }
 
 /** Delivery priority: emergencies overtake everything, bulk goes last. */
@@ -56,5 +66,10 @@ export function defaultPriority(announcement: Pick<Announcement, 'severity' | 'c
  */
 export function audienceFor(announcement: Announcement, channel: string, emergencyReachesAll: boolean): AudienceQuery {
   const emergency = announcement.severity === 'extreme' || announcement.severity === 'severe';
-  return { channel, topics: announcement.topics, areas: announcement.areas, allTopics: emergencyReachesAll && emergency };
+  return {
+    channel,
+    topics: announcement.topics,
+    areas: announcement.areas,
+    allTopics: emergencyReachesAll && emergency,
+  };
 }

@@ -93,7 +93,12 @@ export interface RunStore {
    * Adding a subscriber twice to the same run and channel is ignored (planning may be replayed
    * after a crash).
    */
-  appendDeliveries(runId: string, channel: string, subscriberIds: readonly string[], progress: PlanProgress): Promise<void>;
+  appendDeliveries(
+    runId: string,
+    channel: string,
+    subscriberIds: readonly string[],
+    progress: PlanProgress,
+  ): Promise<void>;
   /** Moves up to `limit` pending deliveries of the run's channel to `claimed` and returns them. */
   claimDeliveries(runId: string, channel: string, limit: number): Promise<ClaimedDelivery[]>;
   /** Writes final outcomes; one call per batch. */
@@ -102,9 +107,18 @@ export interface RunStore {
    * Returns claimed deliveries to pending. Without `deliveryIds`, every claimed delivery of the
    * run (used by resume after a crash, `ambiguous: true`). Returns how many moved.
    */
-  releaseClaims(runId: string, options: { channel?: string; deliveryIds?: readonly string[]; ambiguous: boolean }): Promise<number>;
+  releaseClaims(
+    runId: string,
+    options: { channel?: string; deliveryIds?: readonly string[]; ambiguous: boolean },
+  ): Promise<number>;
   /** Marks every pending delivery of the run (optionally one channel) with a final status. Returns how many. */
-  closePending(runId: string, status: 'cancelled' | 'expired', code: string, at: number, channel?: string): Promise<number>;
+  closePending(
+    runId: string,
+    status: 'cancelled' | 'expired',
+    code: string,
+    at: number,
+    channel?: string,
+  ): Promise<number>;
   deliveryCounts(runId: string): Promise<DeliveryCounts[]>;
   /**
    * Takes or renews the exclusive right to deliver a run. Succeeds when nobody holds it, the

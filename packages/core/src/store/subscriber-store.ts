@@ -1,5 +1,11 @@
 import type { AudienceQuery } from '../domain/audience.js';
-import type { ConsentEvent, ConsentMethod, Subscriber, SubscriberInput, SubscriberPatch } from '../domain/subscriber.js';
+import type {
+  ConsentEvent,
+  ConsentMethod,
+  Subscriber,
+  SubscriberInput,
+  SubscriberPatch,
+} from '../domain/subscriber.js';
 
 /** How a consent change happened, recorded with it in the append-only consent ledger. */
 export interface ConsentRecord {

@@ -1,0 +1,69 @@
+/**
+ * Banditore core: announcements, subscribers, the channel contract, stores, the throttled
+ * broadcaster and the public feed.
+ *
+ * @module
+ */
+
+// Errors
+export { ConfigError, isConfigError, parseOrThrow } from './errors.js';
+export { ChannelError, isChannelError, type ChannelErrorOptions } from './channel/channel-error.js';
+export {
+  AMBIGUOUS_CODES,
+  CHANNEL_ERROR_ACTIONS,
+  CHANNEL_ERROR_CODES,
+  actionFor,
+  type ChannelErrorCode,
+  type ErrorAction,
+} from './channel/error-codes.js';
+
+// Domain
+export {
+  COLOR_CODES,
+  SEVERITIES,
+  announcementContentSchema,
+  announcementLinkSchema,
+  announcementSchema,
+  contentFor,
+  isExpired,
+  languagesOf,
+  type Announcement,
+  type AnnouncementContent,
+  type AnnouncementInput,
+  type ColorCode,
+  type Severity,
+} from './domain/announcement.js';
+export {
+  CONSENT_KINDS,
+  CONSENT_METHODS,
+  SUBSCRIBER_STATUSES,
+  subscriberInputSchema,
+  type ConsentEvent,
+  type ConsentKind,
+  type ConsentMethod,
+  type Subscriber,
+  type SubscriberInput,
+  type SubscriberPatch,
+  type SubscriberStatus,
+} from './domain/subscriber.js';
+export {
+  PRIORITY_RANK,
+  audienceFor,
+  defaultPriority,
+  matchesAudience,
+  type AudienceQuery,
+  type Priority,
+} from './domain/audience.js';
+
+// Channels
+export type { AnyChannel, Channel, ChannelLimits, SendOptions, SendResult } from './channel/channel.js';
+
+// Stores
+export type * from './store/index.js';
+
+// Time
+export { sleep, systemClock, type Clock, type TimerHandle } from './util/clock.js';
+
+// Broadcaster
+export type * from './broadcaster/types.js';
+export type { BroadcastEvent, BroadcastEventType } from './broadcaster/events.js';

@@ -67,3 +67,9 @@ export { sleep, systemClock, type Clock, type TimerHandle } from './util/clock.j
 // Broadcaster
 export type * from './broadcaster/types.js';
 export type { BroadcastEvent, BroadcastEventType } from './broadcaster/events.js';
+
+// Public feed (JSON + live stream)
+export * from './feed/index.js';
+
+// HTTP helpers (Fetch API handlers on node:http)
+export * from './http/index.js';

@@ -1,6 +1,7 @@
 /**
- * Test kit for Banditore implementations: the store and channel conformance suites and the
- * configurable sandbox channel. Import from `@banditore/core/testing` in a vitest suite.
+ * Test kit for Banditore implementations: the store and channel conformance suites, the
+ * configurable sandbox channel, a manual clock and sample announcements. Import from
+ * `@banditore/core/testing` in a vitest suite.
  *
  * @module
  */
@@ -8,3 +9,5 @@
 export * from './store-contract.js';
 export * from './channel-contract.js';
 export * from './sandbox-channel.js';
+export * from './manual-clock.js';
+export * from './fixtures.js';

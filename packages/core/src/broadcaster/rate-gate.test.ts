@@ -1,0 +1,99 @@
+import { setImmediate as flush } from 'node:timers/promises';
+import { describe, expect, it } from 'vitest';
+import { createManualClock, type ManualClock } from '../testing/manual-clock.js';
+import { createRateGate, type RateGate } from './rate-gate.js';
+
+/** Runs `workers` saturating loops against the gate for `durationMs` of manual time; returns grant times. */
+async function saturate(gate: RateGate, clock: ManualClock, durationMs: number, workers = 64): Promise<number[]> {
+  const stamps: number[] = [];
+  const end = clock.now() + durationMs;
+  let running = true;
+  const loops = Array.from({ length: workers }, async () => {
+    while (running) {
+      const wait = gate.acquire();
+      if (wait) await wait;
+      if (!running) break;
+      stamps.push(clock.now());
+      await null;
+    }
+  });
+  while (clock.now() < end) {
+    clock.advance(1);
+    await flush();
+  }
+  running = false;
+  gate.close();
+  void loops;
+  return stamps.filter((stamp) => stamp < end);
+}
+
+/** Most stamps in any half-open window [t, t + 1000). */
+function maxInAnySecond(stamps: number[]): number {
+  const sorted = [...stamps].sort((a, b) => a - b);
+  let best = 0;
+  let left = 0;
+  for (let right = 0; right < sorted.length; right++) {
+    while (sorted[right]! - sorted[left]! >= 1000) left++;
+    best = Math.max(best, right - left + 1);
+  }
+  return best;
+}
+
+describe('createRateGate', () => {
+  it.each([80, 1000, 30])(
+    'never exceeds %i/s in any sliding second and uses at least 98 percent of it',
+    async (rate) => {
+      const clock = createManualClock();
+      const gate = createRateGate({ ratePerSecond: rate, clock });
+      const stamps = await saturate(gate, clock, 5_000);
+      expect(maxInAnySecond(stamps)).toBeLessThanOrEqual(rate);
+      expect(stamps.length / (rate * 5)).toBeGreaterThanOrEqual(0.98);
+    },
+  );
+
+  it('does not burst a full second of tokens at start (unlike a full token bucket)', async () => {
+    const clock = createManualClock();
+    const gate = createRateGate({ ratePerSecond: 1000, clock });
+    const stamps = await saturate(gate, clock, 100);
+    // GCRA spreads grants: ~100 in the first 100 ms plus the 50-grant burst, far from 1000.
+    expect(stamps.length).toBeLessThanOrEqual(160);
+    expect(stamps.length).toBeGreaterThanOrEqual(90);
+  });
+
+  it('grants nothing while paused, then resumes', async () => {
+    const clock = createManualClock();
+    const gate = createRateGate({ ratePerSecond: 100, clock });
+    gate.pauseUntil(clock.now() + 500);
+    const start = clock.now();
+    const stamps = await saturate(gate, clock, 1_000);
+    expect(stamps.length).toBeGreaterThan(0);
+    expect(Math.min(...stamps)).toBeGreaterThanOrEqual(start + 500);
+  });
+
+  it('pauses an unlimited gate too', async () => {
+    const clock = createManualClock();
+    const gate = createRateGate({ ratePerSecond: Infinity, clock });
+    expect(gate.acquire()).toBeUndefined();
+    gate.pauseUntil(clock.now() + 300);
+    let released = false;
+    void gate.acquire()!.then(() => (released = true));
+    clock.advance(299);
+    await flush();
+    expect(released).toBe(false);
+    clock.advance(1);
+    await flush();
+    expect(released).toBe(true);
+  });
+
+  it('refund returns a grant so the next caller gets it at once', () => {
+    const clock = createManualClock();
+    const gate = createRateGate({ ratePerSecond: 1, burst: 1, clock });
+    expect(gate.acquire()).toBeUndefined();
+    expect(gate.acquire()).toBeInstanceOf(Promise);
+    gate.close();
+    const fresh = createRateGate({ ratePerSecond: 1, burst: 1, clock });
+    expect(fresh.acquire()).toBeUndefined();
+    fresh.refund();
+    expect(fresh.acquire()).toBeUndefined();
+  });
+});

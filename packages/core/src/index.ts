@@ -73,3 +73,10 @@ export * from './feed/index.js';
 
 // HTTP helpers (Fetch API handlers on node:http)
 export * from './http/index.js';
+
+// Broadcaster implementation and memory store
+export { createBroadcaster } from './broadcaster/create-broadcaster.js';
+export type { BroadcasterTuning } from './broadcaster/options.js';
+export { createRateGate, type RateGate, type RateGateOptions } from './broadcaster/rate-gate.js';
+export { DEFAULT_RETRY_POLICY, backoffDelay } from './broadcaster/retry-policy.js';
+export { createMemoryStore, type MemoryStoreOptions } from './store/memory-store.js';

@@ -1,0 +1,210 @@
+import { announcementSchema, isExpired, type Announcement, type AnnouncementInput } from '../domain/announcement.js';
+import { audienceFor, defaultPriority } from '../domain/audience.js';
+import { ConfigError, parseOrThrow } from '../errors.js';
+import type { RunRecord } from '../store/run-store.js';
+import { systemClock } from '../util/clock.js';
+import type { BroadcastEvent } from './events.js';
+import { Lane } from './lane.js';
+import { resolveOptions, type BroadcasterTuning } from './options.js';
+import { createOutcomeHandler } from './outcome-handler.js';
+import { createOutcomeWriter } from './outcome-writer.js';
+import { createRateGate } from './rate-gate.js';
+import { RunExecution, type RunContext } from './run-execution.js';
+import { watchRun } from './watch-run.js';
+import type { BroadcastRun, Broadcaster, BroadcasterOptions, Estimate, PublishOptions } from './types.js';
+
+/**
+ * Creates the broadcaster: one paced lane per channel, a batched delivery ledger, retries by the
+ * one error-code table, emergencies first, and crash recovery through the store.
+ *
+ * @param options - Store, channels and optional clock, events, retry policy and sink.
+ * @returns The broadcaster.
+ * @throws ConfigError when an option is invalid (the message names the field).
+ * @example
+ * ```ts
+ * const broadcaster = createBroadcaster({ store, channels: [telegram], onEvent: (e) => log(e.type) })
+ * const run = await broadcaster.publish(announcement)
+ * for await (const progress of run) render(progress)
+ * const report = await run.done
+ * ```
+ */
+export function createBroadcaster(options: BroadcasterOptions & BroadcasterTuning): Broadcaster {
+  const resolved = resolveOptions(options);
+  const { store } = options;
+  const clock = options.clock ?? systemClock;
+  const random = options.random ?? Math.random;
+  const emit = (event: BroadcastEvent): void => {
+    try {
+      options.onEvent?.(event);
+    } catch {
+      // A listener's bug must not stop deliveries.
+    }
+  };
+  const onStoreError = (where: string, error: unknown): void => {
+    emit({ type: 'internal.error', at: clock.now(), where, message: error instanceof Error ? error.name : 'Error' });
+  };
+  const writer = createOutcomeWriter({ store, clock, onError: (error) => onStoreError('recordOutcomes', error) });
+  const handler = createOutcomeHandler({ store, writer, clock, policy: resolved.retry, random, emit, onStoreError });
+  const channels = new Map(resolved.channels.map((channel) => [channel.name, channel]));
+  const lanes = new Map(
+    resolved.channels.map((channel) => [
+      channel.name,
+      new Lane({
+        channel,
+        clock,
+        gate: createRateGate({
+          ratePerSecond: channel.limits.ratePerSecond,
+          ...(channel.limits.burst === undefined ? {} : { burst: channel.limits.burst }),
+          clock,
+        }),
+        onOutcome: handler.onOutcome,
+        onInactive: handler.onInactive,
+        onSendThrew: () =>
+          emit({ type: 'internal.error', at: clock.now(), where: `${channel.name}.send`, message: 'send() threw' }),
+      }),
+    ]),
+  );
+  const executions = new Map<string, RunExecution>();
+  let closed = false;
+
+  const context: RunContext = {
+    store,
+    clock,
+    lanes,
+    channels,
+    writer,
+    instanceId: resolved.instanceId,
+    leaseTtlMs: resolved.leaseTtlMs,
+    progressIntervalMs: resolved.progressIntervalMs,
+    planPageSize: resolved.planPageSize,
+    emit,
+    onStoreError,
+    onFinished: (runId) => executions.delete(runId),
+  };
+
+  const prepare = (input: AnnouncementInput, publishOptions: PublishOptions) => {
+    const announcement: Announcement = parseOrThrow('announcement', announcementSchema, input);
+    const names = publishOptions.channels ?? [...channels.keys()];
+    const unknown = names.filter((name) => !channels.has(name));
+    if (unknown.length > 0)
+      throw new ConfigError(`Unknown channel(s) in publish options: ${unknown.join(', ')}`, ['channels']);
+    const priority = publishOptions.priority ?? defaultPriority(announcement);
+    const audiences = names.map((name) => audienceFor(announcement, name, resolved.emergencyReachesAll));
+    return { announcement, priority, audiences };
+  };
+
+  /** Starts delivering a stored run here if this process can hold its lease. */
+  const take = async (record: RunRecord, created: boolean, afterCrash: boolean): Promise<BroadcastRun> => {
+    const running = executions.get(record.id);
+    if (running) return running;
+    if (record.status !== 'active' || closed) return watchRun(record, created, context);
+    const held = await store.acquireLease(record.id, resolved.instanceId, resolved.leaseTtlMs, clock.now());
+    if (!held) return watchRun(record, created, context);
+    if (afterCrash) {
+      // Whatever the dead process had claimed may or may not have gone out: send again, count it.
+      const ambiguous = await store.releaseClaims(record.id, { ambiguous: true });
+      emit({
+        type: 'run.resumed',
+        at: clock.now(),
+        runId: record.id,
+        announcementId: record.announcement.id,
+        ambiguous,
+      });
+    }
+    const execution = new RunExecution(record, created, context);
+    executions.set(record.id, execution);
+    return execution;
+  };
+
+  return {
+    async publish(input, publishOptions = {}) {
+      if (closed) throw new ConfigError('The broadcaster is closed', []);
+      const { announcement, priority, audiences } = prepare(input, publishOptions);
+      const idempotencyKey = publishOptions.idempotencyKey ?? `${announcement.id}#${announcement.revision}`;
+      const { run, created } = await store.createRun({
+        id: `run-${crypto.randomUUID()}`,
+        idempotencyKey,
+        announcement,
+        priority,
+        audiences,
+        createdAt: clock.now(),
+      });
+      if (created) {
+        emit({
+          type: 'run.created',
+          at: clock.now(),
+          runId: run.id,
+          announcementId: announcement.id,
+          priority,
+          channels: audiences.map((a) => a.channel),
+        });
+        try {
+          await options.announcementSink?.upsert(announcement);
+        } catch (error) {
+          onStoreError('announcementSink', error);
+        }
+      }
+      // A run with this key that is active but not running here was left by a crash.
+      return take(run, created, !created && !executions.has(run.id));
+    },
+
+    async estimate(input, publishOptions = {}): Promise<Estimate> {
+      const { announcement, priority, audiences } = prepare(input, publishOptions);
+      const expired = isExpired(announcement, clock.now());
+      const estimates = await Promise.all(
+        audiences.map(async (audience) => {
+          const channel = channels.get(audience.channel)!;
+          const recipients = expired ? 0 : await store.countAudience(audience);
+          const rate = channel.limits.ratePerSecond;
+          return {
+            channel: audience.channel,
+            recipients,
+            ratePerSecond: rate,
+            seconds: Number.isFinite(rate) ? recipients / rate : 0,
+          };
+        }),
+      );
+      return {
+        priority,
+        recipients: estimates.reduce((sum, entry) => sum + entry.recipients, 0),
+        seconds: Math.max(0, ...estimates.map((entry) => entry.seconds)),
+        channels: estimates,
+      };
+    },
+
+    async cancel(runId) {
+      const running = executions.get(runId);
+      if (running) return running.cancel();
+      const record = await store.getRun(runId);
+      if (!record) throw new ConfigError(`Unknown run: ${runId}`, ['runId']);
+      if (record.status !== 'active') return;
+      const now = clock.now();
+      await store.setRunStatus(runId, 'cancelled', now);
+      await store.closePending(runId, 'cancelled', 'CANCELLED', now);
+    },
+
+    async resume() {
+      for (const lane of lanes.values()) lane.restart();
+      const runs: BroadcastRun[] = [];
+      for (const record of await store.listActiveRuns()) {
+        const run = await take(record, false, !executions.has(record.id));
+        if (run instanceof RunExecution) runs.push(run);
+      }
+      return runs;
+    },
+
+    getRun(runId) {
+      return executions.get(runId);
+    },
+
+    async close() {
+      closed = true;
+      for (const execution of executions.values()) {
+        for (const source of execution.sources) source.halt('closed');
+      }
+      await Promise.allSettled([...executions.values()].map((execution) => execution.done));
+      for (const lane of lanes.values()) lane.close();
+      await writer.flush();
+    },
+  };
+}

@@ -1,0 +1,235 @@
+import type { SendResult } from '../channel/channel.js';
+import { AMBIGUOUS_CODES, actionFor } from '../channel/error-codes.js';
+import type { ChannelError } from '../channel/channel-error.js';
+import type { Store } from '../store/run-store.js';
+import type { Clock } from '../util/clock.js';
+import type { DeliveryItem } from './delivery-item.js';
+import type { BroadcastEvent } from './events.js';
+import type { Lane } from './lane.js';
+import type { OutcomeWriter } from './outcome-writer.js';
+import { backoffDelay, recipientDeferDelay } from './retry-policy.js';
+import type { RunChannel } from './run-channel.js';
+import type { RetryPolicy } from './types.js';
+
+/** Default channel-wide wait when a provider throttles without saying how long. */
+const DEFAULT_PAUSE_MS = { RATE_LIMITED: 1_000, other: 60_000 } as const;
+/** A recipient that keeps moving is a loop, not a migration. */
+const MAX_READDRESSES = 3;
+
+/** What the outcome handler needs from the broadcaster. */
+export interface OutcomeContext {
+  store: Store;
+  writer: OutcomeWriter;
+  clock: Clock;
+  policy: RetryPolicy;
+  random: () => number;
+  emit: (event: BroadcastEvent) => void;
+  onStoreError: (where: string, error: unknown) => void;
+}
+
+/**
+ * Applies the one error-code table to a send result: ledger write, retry with backoff, channel
+ * pause, recipient deferral, subscriber drop, readdress or channel stop. Rate-limit waits and
+ * deferrals do not use up an attempt; every path is bounded by attempts or total time and ends in
+ * a recorded outcome — nothing is dropped silently.
+ *
+ * @param context - Store, writer, clock, retry policy and event sink.
+ * @returns The handlers the lanes call.
+ */
+export function createOutcomeHandler(context: OutcomeContext): {
+  onOutcome: (lane: Lane, source: RunChannel, item: DeliveryItem, result: SendResult) => void;
+  onInactive: (source: RunChannel, item: DeliveryItem) => void;
+} {
+  const { writer, clock, policy, emit } = context;
+
+  const record = (
+    source: RunChannel,
+    item: DeliveryItem,
+    status: 'sent' | 'failed' | 'dropped' | 'cancelled',
+    code?: string,
+    providerMessageId?: string,
+  ): void => {
+    writer.add({
+      runId: source.runId,
+      channel: source.channel,
+      deliveryId: item.deliveryId,
+      status,
+      attempts: item.attempts,
+      at: clock.now(),
+      ...(code === undefined ? {} : { code }),
+      ...(providerMessageId === undefined ? {} : { providerMessageId }),
+    });
+    if (status === 'sent') source.counters.sent++;
+    else if (status === 'failed') source.counters.failed++;
+    else if (status === 'dropped') source.counters.dropped++;
+    else source.counters.cancelled++;
+  };
+
+  const fail = (source: RunChannel, item: DeliveryItem, error: ChannelError, exhausted: boolean): void => {
+    record(source, item, 'failed', error.code);
+    emit({
+      type: 'delivery.failed',
+      at: clock.now(),
+      runId: source.runId,
+      channel: source.channel,
+      deliveryId: item.deliveryId,
+      subscriberId: item.subscriberId,
+      code: error.code,
+      action: exhausted ? 'exhausted' : error.action,
+      attempts: item.attempts,
+    });
+  };
+
+  const retryBudgetLeft = (item: DeliveryItem, now: number): boolean => now - item.firstAttemptAt < policy.maxTotalMs;
+
+  const requeue = (source: RunChannel, item: DeliveryItem, dueAt: number): void => {
+    item.dueAt = dueAt;
+    source.later(item);
+  };
+
+  const onOutcome = (lane: Lane, source: RunChannel, item: DeliveryItem, result: SendResult): void => {
+    const now = clock.now();
+    if (result.ok) {
+      record(source, item, 'sent', undefined, result.providerMessageId);
+      lane.markSent(item.subscriberId, now);
+      if (item.ambiguous) source.ambiguousRetries++;
+      if (lane.pausedUntil !== 0 && now >= lane.pausedUntil) {
+        lane.pausedUntil = 0;
+        emit({ type: 'channel.resumed', at: now, channel: lane.channel.name });
+      }
+      return;
+    }
+    const { error } = result;
+    if (source.state === 'cancelled') {
+      record(source, item, 'cancelled', 'CANCELLED');
+      return;
+    }
+    switch (actionFor(error.code)) {
+      case 'retry': {
+        if (AMBIGUOUS_CODES.has(error.code)) item.ambiguous = true;
+        if (item.attempts >= policy.maxAttempts || !retryBudgetLeft(item, now)) {
+          fail(source, item, error, true);
+          return;
+        }
+        const delayMs = error.retryAfterMs ?? backoffDelay(policy, item.attempts, context.random);
+        emit({
+          type: 'delivery.retry',
+          at: now,
+          runId: source.runId,
+          channel: source.channel,
+          deliveryId: item.deliveryId,
+          code: error.code,
+          attempt: item.attempts,
+          delayMs,
+        });
+        requeue(source, item, now + delayMs);
+        return;
+      }
+      case 'pause-channel': {
+        item.attempts--;
+        item.waits++;
+        if (!retryBudgetLeft(item, now)) {
+          fail(source, item, error, true);
+          return;
+        }
+        const resumeAt =
+          now +
+          (error.retryAfterMs ??
+            (error.code === 'RATE_LIMITED' ? DEFAULT_PAUSE_MS.RATE_LIMITED : DEFAULT_PAUSE_MS.other));
+        lane.gate.pauseUntil(resumeAt);
+        if (resumeAt > lane.pausedUntil) {
+          lane.pausedUntil = resumeAt;
+          emit({ type: 'channel.paused', at: now, channel: lane.channel.name, code: error.code, resumeAt });
+        }
+        requeue(source, item, now);
+        return;
+      }
+      case 'defer-recipient': {
+        item.attempts--;
+        item.waits++;
+        if (!retryBudgetLeft(item, now)) {
+          fail(source, item, error, true);
+          return;
+        }
+        requeue(source, item, now + (error.retryAfterMs ?? recipientDeferDelay(item.waits - 1, policy)));
+        return;
+      }
+      case 'drop-subscriber': {
+        record(source, item, 'dropped', error.code);
+        emit({
+          type: 'delivery.failed',
+          at: now,
+          runId: source.runId,
+          channel: source.channel,
+          deliveryId: item.deliveryId,
+          subscriberId: item.subscriberId,
+          code: error.code,
+          action: 'drop-subscriber',
+          attempts: item.attempts,
+        });
+        context.store
+          .updateSubscriber(item.subscriberId, { status: 'unreachable' })
+          .then(() =>
+            emit({
+              type: 'subscriber.unreachable',
+              at: clock.now(),
+              subscriberId: item.subscriberId,
+              channel: source.channel,
+              code: error.code,
+            }),
+          )
+          .catch((storeError: unknown) => context.onStoreError('updateSubscriber', storeError));
+        return;
+      }
+      case 'fail-message':
+        fail(source, item, error, false);
+        return;
+      case 'stop-channel': {
+        item.attempts--;
+        // Queue first, so the halt below returns this delivery to the ledger with the others.
+        requeue(source, item, now);
+        if (!lane.stopped) {
+          emit({
+            type: 'channel.stopped',
+            at: now,
+            channel: lane.channel.name,
+            code: error.code,
+            message: error.message,
+          });
+        }
+        lane.stop(error.code, error.message);
+        return;
+      }
+      case 'readdress': {
+        const newAddress = error.newAddress;
+        item.attempts--;
+        item.waits++;
+        if (newAddress === undefined || item.waits > MAX_READDRESSES) {
+          fail(source, item, error, true);
+          return;
+        }
+        item.address = newAddress;
+        context.store
+          .updateSubscriber(item.subscriberId, { address: newAddress })
+          .then(() =>
+            emit({
+              type: 'subscriber.readdressed',
+              at: clock.now(),
+              subscriberId: item.subscriberId,
+              channel: source.channel,
+            }),
+          )
+          .catch((storeError: unknown) => context.onStoreError('updateSubscriber', storeError));
+        requeue(source, item, now);
+        return;
+      }
+    }
+  };
+
+  const onInactive = (source: RunChannel, item: DeliveryItem): void => {
+    record(source, item, 'cancelled', 'SUBSCRIBER_LEFT');
+    source.checkFinished();
+  };
+
+  return { onOutcome, onInactive };
+}

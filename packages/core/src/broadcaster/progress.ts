@@ -1,0 +1,124 @@
+import type { AnyChannel } from '../channel/channel.js';
+import type { RunChannel } from './run-channel.js';
+import type { ChannelProgress, RunProgress } from './types.js';
+
+interface Sample {
+  at: number;
+  done: number;
+}
+
+/** Seconds of history the delivery rate is averaged over. */
+const RATE_WINDOW_MS = 5_000;
+
+/**
+ * Keeps recent (time, delivered) samples per channel of a run and turns the run's counters into
+ * progress snapshots with a rate and an ETA. Before the first samples, the ETA comes from the
+ * channel's rate limit, which is what an operator wants to see at the start.
+ */
+export class ProgressTracker {
+  readonly #samples = new Map<string, Sample[]>();
+
+  /** Records the current counters; call at each progress tick. */
+  sample(sources: readonly RunChannel[], now: number): void {
+    for (const source of sources) {
+      const samples = this.#samples.get(source.channel) ?? [];
+      samples.push({ at: now, done: doneCount(source) });
+      while (samples.length > 2 && now - samples[0]!.at > RATE_WINDOW_MS) samples.shift();
+      this.#samples.set(source.channel, samples);
+    }
+  }
+
+  /** A snapshot of the run. */
+  snapshot(
+    runId: string,
+    announcementId: string,
+    status: RunProgress['status'],
+    sources: readonly RunChannel[],
+    channels: ReadonlyMap<string, AnyChannel>,
+    pausedUntil: (channel: string) => number,
+  ): RunProgress {
+    return {
+      runId,
+      announcementId,
+      status,
+      channels: sources.map((source): ChannelProgress => {
+        const { planned, sent, failed, dropped, cancelled } = source.counters;
+        const rate = this.#rate(source.channel);
+        const remaining = Math.max(0, planned - sent - failed - dropped - cancelled);
+        const limit = channels.get(source.channel)?.limits.ratePerSecond ?? Infinity;
+        const basis = rate > 0 ? rate : Number.isFinite(limit) ? limit : 0;
+        const etaSeconds = remaining === 0 ? 0 : basis > 0 ? remaining / basis : undefined;
+        const state =
+          source.state === 'done'
+            ? 'done'
+            : source.state === 'stopped' || source.state === 'lost-lease' || source.state === 'closed'
+              ? 'stopped'
+              : pausedUntil(source.channel) > 0
+                ? 'paused'
+                : 'running';
+        return {
+          channel: source.channel,
+          planned,
+          planningDone: source.planningDone,
+          sent,
+          failed,
+          dropped,
+          cancelled,
+          rate: Math.round(rate * 10) / 10,
+          etaSeconds: etaSeconds === undefined ? undefined : Math.round(etaSeconds * 10) / 10,
+          state,
+        };
+      }),
+    };
+  }
+
+  #rate(channel: string): number {
+    const samples = this.#samples.get(channel);
+    if (!samples || samples.length < 2) return 0;
+    const first = samples[0]!;
+    const last = samples[samples.length - 1]!;
+    const seconds = (last.at - first.at) / 1000;
+    return seconds > 0 ? (last.done - first.done) / seconds : 0;
+  }
+}
+
+function doneCount(source: RunChannel): number {
+  const { sent, failed, dropped } = source.counters;
+  return sent + failed + dropped;
+}
+
+/**
+ * Turns a stream of snapshots into an async iterator: each `next()` yields the newest snapshot
+ * not yet seen (intermediate ones are coalesced, so a slow consumer never builds a backlog), and
+ * the iterator ends after the final snapshot.
+ */
+export class ProgressFeed {
+  #latest: RunProgress | undefined;
+  #version = 0;
+  #ended = false;
+  #waiters: Array<() => void> = [];
+
+  publish(progress: RunProgress, final = false): void {
+    this.#latest = progress;
+    this.#version++;
+    if (final) this.#ended = true;
+    for (const wake of this.#waiters.splice(0)) wake();
+  }
+
+  iterate(): AsyncIterableIterator<RunProgress> {
+    let seen = 0;
+    const next = async (): Promise<IteratorResult<RunProgress>> => {
+      while (seen === this.#version && !this.#ended) {
+        await new Promise<void>((resolve) => this.#waiters.push(resolve));
+      }
+      if (seen === this.#version) return { done: true, value: undefined };
+      seen = this.#version;
+      return { done: false, value: this.#latest! };
+    };
+    const iterator: AsyncIterableIterator<RunProgress> = {
+      next,
+      [Symbol.asyncIterator]: () => iterator,
+    };
+    return iterator;
+  }
+}

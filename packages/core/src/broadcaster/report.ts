@@ -1,0 +1,56 @@
+import type { DeliveryCounts, RunRecord } from '../store/run-store.js';
+import type { RunChannel } from './run-channel.js';
+import type { ChannelReport, RunReport } from './types.js';
+
+/** Inputs of {@link buildReport}. */
+export interface ReportInputs {
+  record: RunRecord;
+  status: RunReport['status'];
+  counts: readonly DeliveryCounts[];
+  /** This process's view of the channels (stop codes, ambiguous retries); may be empty. */
+  sources: readonly RunChannel[];
+  startedAt: number;
+  finishedAt: number;
+}
+
+/**
+ * Builds a run's final report from the ledger counts. Ids, counts and codes only.
+ *
+ * @param inputs - The run, its final status and counts.
+ * @returns The report.
+ */
+export function buildReport(inputs: ReportInputs): RunReport {
+  const { record, counts, sources } = inputs;
+  const channels = record.audiences.map((audience): ChannelReport => {
+    const entry = counts.find((count) => count.channel === audience.channel);
+    const source = sources.find((candidate) => candidate.channel === audience.channel);
+    const byStatus = entry?.byStatus;
+    const planned = byStatus ? Object.values(byStatus).reduce((sum, value) => sum + value, 0) : 0;
+    const report: ChannelReport = {
+      channel: audience.channel,
+      planned,
+      sent: byStatus?.sent ?? 0,
+      failed: byStatus?.failed ?? 0,
+      dropped: byStatus?.dropped ?? 0,
+      cancelled: byStatus?.cancelled ?? 0,
+      expired: byStatus?.expired ?? 0,
+      ambiguous: (entry?.ambiguous ?? 0) + (source?.ambiguousRetries ?? 0),
+      byCode: { ...(entry?.byCode ?? {}) },
+    };
+    if (!source) report.stoppedCode = 'CHANNEL_NOT_CONFIGURED';
+    else if (source.state === 'stopped') report.stoppedCode = source.stoppedCode ?? 'STOPPED';
+    else if (source.state === 'lost-lease') report.stoppedCode = 'LEASE_LOST';
+    else if (source.state === 'closed') report.stoppedCode = 'BROADCASTER_CLOSED';
+    return report;
+  });
+  return {
+    runId: record.id,
+    announcementId: record.announcement.id,
+    status: inputs.status,
+    priority: record.priority,
+    startedAt: new Date(inputs.startedAt).toISOString(),
+    finishedAt: new Date(inputs.finishedAt).toISOString(),
+    durationMs: Math.round(inputs.finishedAt - inputs.startedAt),
+    channels,
+  };
+}

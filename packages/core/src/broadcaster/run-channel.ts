@@ -1,0 +1,214 @@
+import type { RunStore } from '../store/run-store.js';
+import type { Clock } from '../util/clock.js';
+import { DueHeap, toItem, type DeliveryItem } from './delivery-item.js';
+
+/** Why a run's channel stopped handing out deliveries. */
+export type RunChannelState = 'running' | 'cancelled' | 'expired' | 'stopped' | 'lost-lease' | 'closed' | 'done';
+
+/** Counters of one run on one channel, in this process. */
+export interface RunChannelCounters {
+  planned: number;
+  sent: number;
+  failed: number;
+  dropped: number;
+  cancelled: number;
+}
+
+/** Options of {@link RunChannel}. */
+export interface RunChannelOptions {
+  runId: string;
+  channel: string;
+  priorityRank: number;
+  createdAt: number;
+  /** Clock time the announcement expires, or `Infinity`. */
+  expiresAt: number;
+  /** The rendered message per language, plus the fallback for other languages. */
+  rendered: ReadonlyMap<string, unknown>;
+  fallbackLanguage: string;
+  store: RunStore;
+  /** Deliveries claimed per store call. */
+  claimBatch: number;
+  /** Aborts in-flight sends when the run is cancelled. */
+  signal: AbortSignal;
+  /** Wakes the lane's idle workers. */
+  notify: () => void;
+  clock: Clock;
+  /** Reports a failed store call. */
+  onError: (where: string, error: unknown) => void;
+}
+
+/**
+ * One run's deliveries on one channel, as the channel's lane sees them: a buffer of claimed
+ * deliveries refilled from the store in batches, a heap of retries, and the counters. The lane
+ * pulls from the highest-priority RunChannel first, which is how an emergency overtakes a
+ * routine broadcast without either being re-planned.
+ */
+export class RunChannel {
+  readonly runId: string;
+  readonly channel: string;
+  readonly priorityRank: number;
+  readonly createdAt: number;
+  readonly signal: AbortSignal;
+  readonly counters: RunChannelCounters = { planned: 0, sent: 0, failed: 0, dropped: 0, cancelled: 0 };
+  state: RunChannelState = 'running';
+  planningDone = false;
+  inFlight = 0;
+  /** Deliveries sent after a retry where the provider may already have accepted an earlier attempt. */
+  ambiguousRetries = 0;
+  /** Code of the error that stopped the channel, if it was stopped. */
+  stoppedCode: string | undefined;
+
+  readonly #options: RunChannelOptions;
+  #buffer: DeliveryItem[] = [];
+  #head = 0;
+  readonly #retries = new DueHeap();
+  #refilling = false;
+  #exhausted = false;
+  #finished!: () => void;
+  /** Resolves when nothing of this run is left in flight or queued here. */
+  readonly finished: Promise<void>;
+
+  constructor(options: RunChannelOptions) {
+    this.#options = options;
+    this.runId = options.runId;
+    this.channel = options.channel;
+    this.priorityRank = options.priorityRank;
+    this.createdAt = options.createdAt;
+    this.signal = options.signal;
+    this.finished = new Promise((resolve) => (this.#finished = resolve));
+  }
+
+  /** The rendered message for a subscriber's language. */
+  renderedFor(language: string): unknown {
+    return this.#options.rendered.get(language) ?? this.#options.rendered.get(this.#options.fallbackLanguage);
+  }
+
+  get queued(): number {
+    return this.#buffer.length - this.#head + this.#retries.size;
+  }
+
+  get nextRetryAt(): number {
+    return this.#retries.nextDueAt;
+  }
+
+  /** Whether a delivery is ready at `now`. */
+  hasWork(now: number): boolean {
+    if (this.state !== 'running') return false;
+    if (this.#head < this.#buffer.length || this.#retries.nextDueAt <= now) return true;
+    this.#maybeRefill();
+    return false;
+  }
+
+  /** Takes the next ready delivery, or `undefined`. Expires the run when its time has passed. */
+  next(now: number): DeliveryItem | undefined {
+    if (this.state !== 'running') return undefined;
+    if (now >= this.#options.expiresAt) {
+      this.halt('expired');
+      return undefined;
+    }
+    const retry = this.#retries.popDue(now);
+    if (retry) return retry;
+    if (this.#head < this.#buffer.length) {
+      const item = this.#buffer[this.#head++]!;
+      if (this.#buffer.length - this.#head < this.#options.claimBatch / 2) this.#maybeRefill();
+      return item;
+    }
+    this.#maybeRefill();
+    return undefined;
+  }
+
+  /** Puts a delivery back to be tried at `item.dueAt`; after a halt, it goes back to the ledger instead. */
+  later(item: DeliveryItem): void {
+    if (this.state === 'running') {
+      this.#retries.push(item);
+      return;
+    }
+    void this.#options.store
+      .releaseClaims(this.runId, { channel: this.channel, deliveryIds: [item.deliveryId], ambiguous: false })
+      .catch((error: unknown) => this.#options.onError('releaseClaims', error));
+  }
+
+  /** Planning appended `count` deliveries; `done` once the audience is fully planned. */
+  onPlanned(count: number, done: boolean): void {
+    this.counters.planned += count;
+    if (done) this.planningDone = true;
+    this.#exhausted = false;
+    this.#maybeRefill();
+  }
+
+  /**
+   * Stops handing out deliveries. Queued ones go back to the ledger as pending (they were never
+   * sent), so `resume()` or the final close-out can account for them.
+   */
+  halt(state: Exclude<RunChannelState, 'running' | 'done'>, code?: string): void {
+    if (this.state !== 'running') return;
+    this.state = state;
+    this.stoppedCode = code;
+    const unsent = [...this.#buffer.slice(this.#head), ...this.#retries.drain()].map((item) => item.deliveryId);
+    this.#buffer = [];
+    this.#head = 0;
+    if (unsent.length > 0) {
+      void this.#options.store
+        .releaseClaims(this.runId, { channel: this.channel, deliveryIds: unsent, ambiguous: false })
+        .catch((error: unknown) => this.#options.onError('releaseClaims', error))
+        .finally(() => this.checkFinished());
+    } else {
+      this.checkFinished();
+    }
+    this.#options.notify();
+  }
+
+  /** Resolves `finished` once nothing is queued or in flight and the audience is fully delivered. */
+  checkFinished(): void {
+    if (this.inFlight > 0) return;
+    if (this.state === 'running') {
+      if (!this.planningDone || !this.#exhausted || this.queued > 0 || this.#refilling) return;
+      this.state = 'done';
+    }
+    this.#finished();
+  }
+
+  #maybeRefill(): void {
+    if (this.#refilling || this.#exhausted || this.state !== 'running') return;
+    this.#refilling = true;
+    const planningDoneBefore = this.planningDone;
+    const limit = this.#options.claimBatch;
+    this.#options.store
+      .claimDeliveries(this.runId, this.channel, limit)
+      .then((claimed) => {
+        if (this.state !== 'running') {
+          const ids = claimed.map((delivery) => delivery.deliveryId);
+          if (ids.length > 0) {
+            void this.#options.store
+              .releaseClaims(this.runId, { channel: this.channel, deliveryIds: ids, ambiguous: false })
+              .catch((error: unknown) => this.#options.onError('releaseClaims', error));
+          }
+          return;
+        }
+        if (this.#head > 4096) {
+          this.#buffer = this.#buffer.slice(this.#head);
+          this.#head = 0;
+        }
+        for (const delivery of claimed) this.#buffer.push(toItem(delivery));
+        if (claimed.length < limit) {
+          // Empty for good if planning had finished before this claim; while planning goes on,
+          // wait for the planner's next onPlanned() — unless it finished during the claim.
+          this.#exhausted = planningDoneBefore || !this.planningDone;
+        }
+      })
+      .catch((error: unknown) => {
+        this.#options.onError('claimDeliveries', error);
+        // Do not spin on a failing store: try again in a second.
+        this.#exhausted = true;
+        this.#options.clock.setTimeout(() => {
+          this.#exhausted = false;
+          this.#options.notify();
+        }, 1000);
+      })
+      .finally(() => {
+        this.#refilling = false;
+        this.#options.notify();
+        this.checkFinished();
+      });
+  }
+}

@@ -1,0 +1,91 @@
+import type { RunRecord } from '../store/run-store.js';
+import { sleep } from '../util/clock.js';
+import { ProgressFeed } from './progress.js';
+import { buildReport } from './report.js';
+import type { RunContext } from './run-execution.js';
+import type { BroadcastRun, RunProgress, RunReport } from './types.js';
+
+/** How often a run delivered elsewhere is checked, in ms. */
+const POLL_MS = 1_000;
+
+/**
+ * A handle on a run this process does not deliver: finished earlier (same idempotency key) or
+ * leased by another process. Progress and the report come from the store's ledger.
+ *
+ * @param record - The stored run.
+ * @param created - Whether this call created it.
+ * @param context - The broadcaster's context.
+ */
+export function watchRun(record: RunRecord, created: boolean, context: RunContext): BroadcastRun {
+  const { store, clock } = context;
+  const feed = new ProgressFeed();
+  let latest: RunProgress = {
+    runId: record.id,
+    announcementId: record.announcement.id,
+    status: 'active',
+    channels: [],
+  };
+
+  const read = async (): Promise<{ current: RunRecord; progress: RunProgress }> => {
+    const current = (await store.getRun(record.id)) ?? record;
+    const counts = await store.deliveryCounts(record.id);
+    const progress: RunProgress = {
+      runId: record.id,
+      announcementId: record.announcement.id,
+      status: current.status === 'active' ? 'active' : current.status,
+      channels: counts.map((entry) => {
+        const { byStatus } = entry;
+        const planned = Object.values(byStatus).reduce((sum, value) => sum + value, 0);
+        return {
+          channel: entry.channel,
+          planned,
+          planningDone: current.plan[entry.channel]?.done ?? false,
+          sent: byStatus.sent,
+          failed: byStatus.failed,
+          dropped: byStatus.dropped,
+          cancelled: byStatus.cancelled + byStatus.expired,
+          rate: 0,
+          etaSeconds: undefined,
+          state: current.status === 'active' ? 'running' : 'done',
+        };
+      }),
+    };
+    return { current, progress };
+  };
+
+  const done = (async (): Promise<RunReport> => {
+    const startedAt = clock.now();
+    for (;;) {
+      const { current, progress } = await read();
+      latest = progress;
+      const final = current.status !== 'active';
+      feed.publish(progress, final);
+      if (final) {
+        const status = current.status === 'active' ? 'incomplete' : current.status;
+        return buildReport({
+          record: current,
+          status,
+          counts: await store.deliveryCounts(record.id),
+          sources: [],
+          startedAt: current.createdAt ?? startedAt,
+          finishedAt: current.finishedAt ?? clock.now(),
+        });
+      }
+      await sleep(clock, POLL_MS);
+    }
+  })();
+
+  return {
+    id: record.id,
+    announcementId: record.announcement.id,
+    created,
+    done,
+    progress: () => latest,
+    cancel: async () => {
+      const now = clock.now();
+      await store.setRunStatus(record.id, 'cancelled', now);
+      await store.closePending(record.id, 'cancelled', 'CANCELLED', now);
+    },
+    [Symbol.asyncIterator]: () => feed.iterate(),
+  };
+}

@@ -1,0 +1,50 @@
+import type { Database, Statement } from 'better-sqlite3';
+import type { Clock } from '@banditore/core';
+
+/** What every part of the store shares: the connection, the clock and a statement cache. */
+export interface StoreContext {
+  readonly db: Database;
+  readonly clock: Clock;
+  /** The clock's time as an ISO string. */
+  nowIso(): string;
+  /** A prepared statement, compiled once per SQL text. */
+  statement(sql: string): Statement;
+}
+
+/**
+ * Builds the shared context.
+ *
+ * @param db - The open connection.
+ * @param clock - Time source.
+ */
+export function createContext(db: Database, clock: Clock): StoreContext {
+  const cache = new Map<string, Statement>();
+  return {
+    db,
+    clock,
+    nowIso: () => new Date(clock.now()).toISOString(),
+    statement(sql) {
+      let prepared = cache.get(sql);
+      if (!prepared) {
+        prepared = db.prepare(sql);
+        cache.set(sql, prepared);
+      }
+      return prepared;
+    },
+  };
+}
+
+/**
+ * Runs synchronous store work and hands back a promise: errors become rejections, as callers
+ * of an async `Store` expect, instead of synchronous throws.
+ *
+ * @param work - The synchronous better-sqlite3 work.
+ * @returns Its result as a promise.
+ */
+export function settle<T>(work: () => T): Promise<T> {
+  try {
+    return Promise.resolve(work());
+  } catch (error) {
+    return Promise.reject(error instanceof Error ? error : new Error(String(error)));
+  }
+}

@@ -1,0 +1,11 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describeStoreContract } from '@banditore/core/testing';
+import { createSqliteStore } from './sqlite-store.js';
+
+describeStoreContract('sqlite (file on disk)', async () => {
+  const dir = await mkdtemp(join(tmpdir(), 'banditore-sqlite-'));
+  const store = createSqliteStore({ path: join(dir, 'store.db') });
+  return { store, cleanup: () => rm(dir, { recursive: true, force: true }) };
+});

@@ -4,6 +4,7 @@ import { createSandboxChannel } from '../testing/sandbox-channel.js';
 import { sampleAnnouncement } from '../testing/fixtures.js';
 import { isConfigError } from '../errors.js';
 import { seedSubscribers } from '../test-support/seed.js';
+import { mulberry32 } from '../test-support/random.js';
 import { createBroadcaster } from './create-broadcaster.js';
 import type { BroadcastEvent } from './events.js';
 
@@ -217,16 +218,4 @@ function captureError(action: () => unknown): unknown {
     return error;
   }
   return undefined;
-}
-
-/** Small deterministic PRNG so failure-rate tests do not flake. */
-export function mulberry32(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }

@@ -233,6 +233,7 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): Store {
     async listActiveRuns() {
       return [...runs.values()]
         .filter((state) => state.record.status === 'active')
+        .sort((a, b) => a.record.createdAt - b.record.createdAt)
         .map((state) => copyRun(state.record));
     },
     async setRunStatus(id, status: RunStatus, at) {

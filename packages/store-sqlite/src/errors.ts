@@ -82,8 +82,9 @@ export function classifyOpenError(path: string, error: unknown): StoreOpenError 
     return new StoreOpenError(
       'NOT_WRITABLE',
       path,
-      `Cannot open the Banditore store ${file} for writing: check that its folder exists and that ` +
-        `this process may create and write files there (${basename(path)}, ${basename(path)}-wal, ${basename(path)}-shm).`,
+      `Cannot open the Banditore store ${file} for writing: check that the path names a file in an ` +
+        `existing folder where this process may create and write ${basename(path)}, ${basename(path)}-wal ` +
+        `and ${basename(path)}-shm.`,
       { cause: error },
     );
   }

@@ -18,3 +18,13 @@ export { chatIdParam, isChannelUsername, isChatId, telegramAddressSchema } from 
 
 // Bot API client
 export { createBotApi, type ApiExchange, type BotApi, type BotApiOptions, type CallOptions } from './bot-api.js';
+
+// Receiving: the citizen-facing bot
+export { BOT_ALLOWED_UPDATES, createTelegramBot, type TelegramBot } from './telegram-bot.js';
+export type { TelegramBotOptions } from './bot-options.js';
+export type { BotAction, TelegramBotEvent, TelegramBotStats, UpdateOutcome } from './bot-events.js';
+export { createTelegramWebhookHandler, SECRET_HEADER, type TelegramWebhookOptions } from './webhook.js';
+export { startTelegramPolling, type PollingEvent, type TelegramPollingOptions } from './long-polling.js';
+export { parseCommand, parseStartPayload, type BotCommand, type ParsedCommand } from './commands.js';
+export { BOT_LANGUAGES, type BotLanguage } from './bot-texts.js';
+export type { BotTopic, InlineKeyboard } from './keyboards.js';

@@ -74,7 +74,7 @@ export function createView(root: ShadowRoot, regions: HTMLElement[], host: ViewH
 
   const dismiss = (alert: WidgetAlert): void => {
     if (!host.emit('banditore-dismiss', { alert }, true)) return;
-    const index = shown.indexOf(alert);
+    const index = shown.findIndex((a) => a.id === alert.id);
     host.dismissals().add(alert.id, alert.revision);
     render();
     // Focus goes to the next alert (or the previous, or the heading) instead of being lost.

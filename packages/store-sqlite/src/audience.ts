@@ -1,6 +1,6 @@
 import { ConfigError, type AudiencePage, type AudienceQuery, type SubscriberStore } from '@banditore/core';
 import { parseRowId } from './codec.js';
-import { settle, type StoreContext } from './context.js';
+import { settle, settleOnNextTurn, type StoreContext } from './context.js';
 
 /**
  * The SQL form of {@link AudienceQuery}, matching `matchesAudience`: active, on the channel,
@@ -42,7 +42,7 @@ export function createAudienceMethods(ctx: StoreContext): Pick<SubscriberStore, 
       });
     },
     audiencePage(query, cursor, limit): Promise<AudiencePage> {
-      return settle(() => {
+      return settleOnNextTurn(() => {
         if (!Number.isInteger(limit) || limit < 1) {
           throw new ConfigError('Invalid audiencePage limit: must be a positive integer', ['limit']);
         }

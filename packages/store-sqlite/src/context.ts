@@ -48,3 +48,24 @@ export function settle<T>(work: () => T): Promise<T> {
     return Promise.reject(error instanceof Error ? error : new Error(String(error)));
   }
 }
+
+/**
+ * Like {@link settle}, but resolves on a later turn of the event loop. Used by the calls a
+ * delivery loop makes once per batch (claims, audience pages): better-sqlite3 is synchronous, so
+ * without this a fast channel and the store can chain promises for minutes without ever letting
+ * timers run (lease renewals, ledger flushes) or letting the garbage collector finish its work.
+ *
+ * @param work - The synchronous better-sqlite3 work.
+ * @returns Its result, after the current event-loop turn.
+ */
+export function settleOnNextTurn<T>(work: () => T): Promise<T> {
+  return new Promise<T>((resolve, reject) => {
+    setImmediate(() => {
+      try {
+        resolve(work());
+      } catch (error) {
+        reject(error instanceof Error ? error : new Error(String(error)));
+      }
+    });
+  });
+}

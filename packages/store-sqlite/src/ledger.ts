@@ -7,7 +7,7 @@ import type {
   RunStore,
 } from '@banditore/core';
 import { parseRowId } from './codec.js';
-import { settle, type StoreContext } from './context.js';
+import { settle, settleOnNextTurn, type StoreContext } from './context.js';
 import type { RunKeys } from './runs.js';
 
 type LedgerMethods = Pick<
@@ -156,7 +156,7 @@ export function createLedgerMethods(ctx: StoreContext, keys: RunKeys): LedgerMet
       });
     },
     claimDeliveries(runId, channel, limit) {
-      return settle(() => {
+      return settleOnNextTurn(() => {
         const seq = keys.seqOf(runId);
         if (seq === undefined || limit < 1) return [];
         return claim.immediate(seq, channel, Math.floor(limit), Math.round(ctx.clock.now()));

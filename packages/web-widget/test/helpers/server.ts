@@ -60,6 +60,7 @@ export async function startServer(port = 0, feeds = new Map<string, Feed>()): Pr
         return new Response('not found', { status: 404 });
       }
     }
+    if (url.pathname === '/favicon.ico') return new Response(null, { status: 204 });
     const page = pages.get(url.pathname);
     if (page) return new Response(page.html, { headers: { 'content-type': 'text/html; charset=utf-8', ...page.headers } });
     return new Response('not found', { status: 404 });

@@ -1,0 +1,34 @@
+import { readFileSync } from 'node:fs';
+import { gzipSync } from 'node:zlib';
+import { describe, expect, it } from 'vitest';
+
+const dir = new URL('../dist/browser/', import.meta.url);
+const file = (name: string): Buffer => readFileSync(new URL(name, dir));
+const gzipped = (name: string): number => gzipSync(file(name), { level: 9 }).length;
+
+describe('script-tag bundle', () => {
+  it('keeps the core bundle within 8 kB gzipped', () => {
+    expect(gzipped('banditore-alerts.js')).toBeLessThanOrEqual(8 * 1024);
+  });
+
+  it('keeps the lazily loaded chunks small (panel with QR encoder ≤ 6.5 kB, contrast check ≤ 1.5 kB)', () => {
+    expect(gzipped('banditore-alerts.panel.js')).toBeLessThanOrEqual(6.5 * 1024);
+    expect(gzipped('banditore-alerts.contrast.js')).toBeLessThanOrEqual(1.5 * 1024);
+  });
+
+  it('does not contain the QR encoder or the panel in the core bundle', () => {
+    const core = file('banditore-alerts.js').toString();
+    expect(core).not.toContain('Iscriviti con il bot Telegram');
+    expect(core).toContain('banditore-alerts.${');
+  });
+
+  it.each(['banditore-alerts.js', 'banditore-alerts.panel.js', 'banditore-alerts.contrast.js'])(
+    'uses no HTML or code sinks: %s',
+    (name) => {
+      const code = file(name).toString();
+      for (const sink of ['innerHTML', 'outerHTML', 'insertAdjacentHTML', 'document.write', 'eval(', 'new Function', '.cookie']) {
+        expect(code, sink).not.toContain(sink);
+      }
+    },
+  );
+});

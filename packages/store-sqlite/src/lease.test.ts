@@ -92,7 +92,8 @@ describe('one run, several connections and processes', () => {
     await store.appendDeliveries('run-1', 'telegram', ids, { cursor: undefined, done: true });
 
     const other = startJsonChild(child.file, ['claim', path, 'run-1', 'telegram', '7']);
-    await other.waitFor('ready');
+    // Start once the child is claiming, so both really compete for the same pending rows.
+    await other.waitFor('claiming');
     const mine: string[] = [];
     for (;;) {
       const claimed = await store.claimDeliveries('run-1', 'telegram', 5);

@@ -10,8 +10,9 @@ const outDir = resolve(here, '../../node_modules/.cache/banditore-store-sqlite-t
 
 /**
  * Bundles a TypeScript entry in this folder into one ES module a plain `node` can run. The
- * store's own source is bundled in (always current); the native addon and dependencies stay
- * external and resolve from node_modules, as they would in a user's process.
+ * store's own source and the built core are bundled in (so the child keeps working even if core
+ * is rebuilt while the tests run); the native addon and third-party packages stay external and
+ * resolve from node_modules, as they would in a user's process.
  *
  * @param entry - File name in `src/test/`, e.g. `crash-child.ts`.
  * @returns The path of the runnable `.mjs` and a function that deletes it.
@@ -26,7 +27,7 @@ export async function bundleChild(entry: string): Promise<{ file: string; remove
     platform: 'node',
     format: 'esm',
     target: 'node20',
-    packages: 'external',
+    external: ['better-sqlite3', 'undici', 'zod', 'vitest'],
     logLevel: 'silent',
   });
   return { file, remove: () => rm(file, { force: true }) };

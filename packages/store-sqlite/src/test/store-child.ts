@@ -27,9 +27,10 @@ async function main(): Promise<void> {
       for (;;) {
         const claimed = await store.claimDeliveries(runId, channel!, Number(batch));
         if (claimed.length === 0) break;
+        if (ids.length === 0) print({ type: 'claiming' });
         ids.push(...claimed.map((delivery) => delivery.deliveryId));
-        // Yield so the parent's claims interleave with ours.
-        await new Promise((resolve) => setImmediate(resolve));
+        // Pause a little so the parent's claims interleave with ours even on a loaded machine.
+        await new Promise((resolve) => setTimeout(resolve, 1));
       }
       print({ type: 'claimed', ids });
     } else {

@@ -108,7 +108,10 @@ const TIMEOUT_CODES = new Set(['UND_ERR_HEADERS_TIMEOUT', 'UND_ERR_BODY_TIMEOUT'
 /** Turns a thrown undici error into an exchange without keeping the error (it may hold the URL). */
 function describeFailure(error: unknown, signal: AbortSignal | undefined): ApiExchange {
   if (signal?.aborted) return { kind: 'aborted' };
-  const { name, code } = (typeof error === 'object' && error !== null ? error : {}) as { name?: unknown; code?: unknown };
+  const { name, code } = (typeof error === 'object' && error !== null ? error : {}) as {
+    name?: unknown;
+    code?: unknown;
+  };
   if (typeof code === 'string' && TIMEOUT_CODES.has(code)) return { kind: 'timeout' };
   const safeName = typeof name === 'string' ? name : 'Error';
   return { kind: 'network-error', cause: typeof code === 'string' ? `${safeName} ${code}` : safeName };

@@ -3,7 +3,15 @@ import type { BotAction } from './bot-events.js';
 import type { ResolvedTelegramBotOptions } from './bot-options.js';
 import { botLanguageOf, botTexts, type BotLanguage } from './bot-texts.js';
 import { parseCommand, parseStartPayload } from './commands.js';
-import { ALL_TOPICS, LANGUAGE_PREFIX, TOPIC_PREFIX, languageKeyboard, topicLabel, topicsKeyboard, type InlineKeyboard } from './keyboards.js';
+import {
+  ALL_TOPICS,
+  LANGUAGE_PREFIX,
+  TOPIC_PREFIX,
+  languageKeyboard,
+  topicLabel,
+  topicsKeyboard,
+  type InlineKeyboard,
+} from './keyboards.js';
 import type { TelegramCallbackQuery, TelegramChatMemberUpdate, TelegramIncomingMessage } from './updates.js';
 
 /** What handlers may do besides the store: talk back to the chat. Failures are counted, not thrown. */
@@ -18,15 +26,24 @@ export interface HandlerContext extends BotReplies {
   options: ResolvedTelegramBotOptions;
 }
 
-const consent = (options: ResolvedTelegramBotOptions) => ({ method: 'command' as const, noticeVersion: options.noticeVersion });
+const consent = (options: ResolvedTelegramBotOptions) => ({
+  method: 'command' as const,
+  noticeVersion: options.noticeVersion,
+});
 
-function languageOf(context: HandlerContext, subscriber: Subscriber | undefined, code: string | undefined): BotLanguage {
+function languageOf(
+  context: HandlerContext,
+  subscriber: Subscriber | undefined,
+  code: string | undefined,
+): BotLanguage {
   return botLanguageOf(subscriber?.language) ?? botLanguageOf(code) ?? context.options.defaultLanguage;
 }
 
 function topicsSummary(context: HandlerContext, topics: readonly string[], language: BotLanguage): string | undefined {
   if (topics.length === 0) return undefined;
-  const labels = context.options.topics.filter((topic) => topics.includes(topic.id)).map((topic) => topicLabel(topic, language));
+  const labels = context.options.topics
+    .filter((topic) => topics.includes(topic.id))
+    .map((topic) => topicLabel(topic, language));
   return labels.length === 0 ? undefined : labels.join(', ');
 }
 
@@ -43,7 +60,10 @@ async function activeSubscriber(context: HandlerContext, chatId: number): Promis
  * @param message - The message.
  * @returns What was done, or `undefined` when the message was ignored.
  */
-export async function handleMessage(context: HandlerContext, message: TelegramIncomingMessage): Promise<BotAction | undefined> {
+export async function handleMessage(
+  context: HandlerContext,
+  message: TelegramIncomingMessage,
+): Promise<BotAction | undefined> {
   if (message.chat.type !== 'private' || message.text === undefined) return undefined;
   const { options } = context;
   const chatId = message.chat.id;
@@ -55,13 +75,19 @@ export async function handleMessage(context: HandlerContext, message: TelegramIn
 
   switch (parsed?.command) {
     case 'start': {
-      const wished = parseStartPayload(parsed.argument, options.topics.map((topic) => topic.id)).topics;
+      const wished = parseStartPayload(
+        parsed.argument,
+        options.topics.map((topic) => topic.id),
+      ).topics;
       const topics = wished.length > 0 ? wished : (existing?.topics ?? []);
       const subscriber = await options.store.subscribe(
         { channel: options.channel, address: `${chatId}`, topics, areas: existing?.areas ?? [], language },
         consent(options),
       );
-      await context.reply(chatId, texts.welcome(options.comuneName, topicsSummary(context, subscriber.topics, language), options.privacyUrl));
+      await context.reply(
+        chatId,
+        texts.welcome(options.comuneName, topicsSummary(context, subscriber.topics, language), options.privacyUrl),
+      );
       return 'subscribed';
     }
     case 'stop':
@@ -106,11 +132,18 @@ export async function handleMessage(context: HandlerContext, message: TelegramIn
  * @param query - The callback query.
  * @returns What was done, or `undefined` for data the bot does not know.
  */
-export async function handleCallback(context: HandlerContext, query: TelegramCallbackQuery): Promise<BotAction | undefined> {
+export async function handleCallback(
+  context: HandlerContext,
+  query: TelegramCallbackQuery,
+): Promise<BotAction | undefined> {
   const { options } = context;
   const data = query.data ?? '';
   const message = query.message;
-  if (!message || message.chat.type !== 'private' || !(data.startsWith(TOPIC_PREFIX) || data.startsWith(LANGUAGE_PREFIX))) {
+  if (
+    !message ||
+    message.chat.type !== 'private' ||
+    !(data.startsWith(TOPIC_PREFIX) || data.startsWith(LANGUAGE_PREFIX))
+  ) {
     await context.answerCallback(query.id);
     return undefined;
   }
@@ -150,7 +183,9 @@ export async function handleCallback(context: HandlerContext, query: TelegramCal
     // No topics means "everything", so unticking one from "everything" leaves all the others.
     const current = subscriber.topics.length === 0 ? allIds : subscriber.topics.filter((id) => allIds.includes(id));
     const on = !current.includes(topic.id);
-    next = on ? allIds.filter((id) => id === topic.id || current.includes(id)) : current.filter((id) => id !== topic.id);
+    next = on
+      ? allIds.filter((id) => id === topic.id || current.includes(id))
+      : current.filter((id) => id !== topic.id);
     if (next.length === 0) {
       // Empty would silently mean "everything again": refuse instead.
       await context.answerCallback(query.id, texts.atLeastOneTopic);
@@ -173,7 +208,10 @@ export async function handleCallback(context: HandlerContext, query: TelegramCal
  * @param update - The membership change.
  * @returns `blocked`, or `undefined` when nothing changed.
  */
-export async function handleChatMember(context: HandlerContext, update: TelegramChatMemberUpdate): Promise<BotAction | undefined> {
+export async function handleChatMember(
+  context: HandlerContext,
+  update: TelegramChatMemberUpdate,
+): Promise<BotAction | undefined> {
   if (update.chat.type !== 'private' || update.new_chat_member.status !== 'kicked') return undefined;
   const subscriber = await activeSubscriber(context, update.chat.id);
   if (!subscriber) return undefined;

@@ -5,7 +5,10 @@ import type { TelegramBotEvent } from './bot-events.js';
 
 const topicId = z
   .string()
-  .regex(/^[a-z0-9][a-z0-9-]{0,59}$/, 'must be a topic slug of at most 60 characters (Telegram callback data is short)');
+  .regex(
+    /^[a-z0-9][a-z0-9-]{0,59}$/,
+    'must be a topic slug of at most 60 characters (Telegram callback data is short)',
+  );
 const label = z.string().trim().min(1).max(40);
 
 const topicSchema = z
@@ -25,7 +28,9 @@ const storeSchema = z.custom<SubscriberStore>(
   (value) =>
     typeof value === 'object' &&
     value !== null &&
-    ['subscribe', 'findSubscriber', 'updateSubscriber'].every((method) => typeof (value as Record<string, unknown>)[method] === 'function'),
+    ['subscribe', 'findSubscriber', 'updateSubscriber'].every(
+      (method) => typeof (value as Record<string, unknown>)[method] === 'function',
+    ),
   'must be a SubscriberStore',
 );
 
@@ -36,7 +41,10 @@ export const telegramBotOptionsSchema = z.object({
   dispatcher: dispatcherSchema.optional(),
   timeoutMs: z.number().int().positive().max(600_000).default(10_000),
   store: storeSchema,
-  channel: z.string().regex(/^[a-z0-9][a-z0-9-]{0,63}$/).default('telegram'),
+  channel: z
+    .string()
+    .regex(/^[a-z0-9][a-z0-9-]{0,63}$/)
+    .default('telegram'),
   topics: z
     .array(topicSchema)
     .min(1)
@@ -47,7 +55,9 @@ export const telegramBotOptionsSchema = z.object({
   comuneName: z.string().trim().min(1).max(100),
   defaultLanguage: z.enum(['it', 'en']).default('it'),
   recentUpdates: z.number().int().min(1).max(1_000_000).default(10_000),
-  onEvent: z.custom<(event: TelegramBotEvent) => void>((value) => typeof value === 'function', 'must be a function').optional(),
+  onEvent: z
+    .custom<(event: TelegramBotEvent) => void>((value) => typeof value === 'function', 'must be a function')
+    .optional(),
 });
 
 /**

@@ -24,7 +24,8 @@ export interface BotTexts {
   notUnderstood: string;
 }
 
-const link = (url: string, label: string): string => `<a href="${escapeHtml(url).replace(/"/g, '&quot;')}">${escapeHtml(label)}</a>`;
+const link = (url: string, label: string): string =>
+  `<a href="${escapeHtml(url).replace(/"/g, '&quot;')}">${escapeHtml(label)}</a>`;
 
 const ITALIAN: BotTexts = {
   welcome: (comune, topics, privacyUrl) =>

@@ -105,10 +105,15 @@ function classifyResponse(status: number, body: unknown, target: TelegramTarget)
   const failure = failureSchema.safeParse(body);
   if (!failure.success) {
     // A proxy's HTML error page or an empty body: only the HTTP status is meaningful.
-    if (status >= 500) return fail('PROVIDER_UNAVAILABLE', `Telegram is unavailable (HTTP ${status})`, { providerCode: `${status}` });
-    return fail('PROVIDER_RESPONSE_INVALID', `Telegram answered something that is not a Bot API response (HTTP ${status})`, {
-      providerCode: `${status}`,
-    });
+    if (status >= 500)
+      return fail('PROVIDER_UNAVAILABLE', `Telegram is unavailable (HTTP ${status})`, { providerCode: `${status}` });
+    return fail(
+      'PROVIDER_RESPONSE_INVALID',
+      `Telegram answered something that is not a Bot API response (HTTP ${status})`,
+      {
+        providerCode: `${status}`,
+      },
+    );
   }
   const { error_code: code, parameters } = failure.data;
   const description = (failure.data.description ?? '').toLowerCase();
@@ -117,7 +122,10 @@ function classifyResponse(status: number, body: unknown, target: TelegramTarget)
   if (code === 429) {
     const seconds = parameters?.retry_after ?? retryAfterFromText(description);
     const retryAfterMs = seconds === undefined ? DEFAULT_RETRY_AFTER_MS : Math.max(1, seconds) * 1000;
-    return fail('RATE_LIMITED', `Telegram asked to slow down for ${retryAfterMs / 1000} s`, { retryAfterMs, providerCode });
+    return fail('RATE_LIMITED', `Telegram asked to slow down for ${retryAfterMs / 1000} s`, {
+      retryAfterMs,
+      providerCode,
+    });
   }
   if (parameters?.migrate_to_chat_id !== undefined) {
     return fail('RECIPIENT_MOVED', 'The group chat was upgraded to a supergroup with a new id', {
@@ -125,22 +133,35 @@ function classifyResponse(status: number, body: unknown, target: TelegramTarget)
       providerCode,
     });
   }
-  if (code === 401) return fail('AUTH_FAILED', 'Telegram rejected the bot token (401): check it with BotFather', { providerCode });
+  if (code === 401)
+    return fail('AUTH_FAILED', 'Telegram rejected the bot token (401): check it with BotFather', { providerCode });
   if (code === 404) {
-    return fail('AUTH_FAILED', 'Telegram answered 404: the bot token is malformed or revoked, or the base URL is wrong', {
-      providerCode,
-    });
+    return fail(
+      'AUTH_FAILED',
+      'Telegram answered 404: the bot token is malformed or revoked, or the base URL is wrong',
+      {
+        providerCode,
+      },
+    );
   }
   if (code === 409) {
-    return fail('ACCOUNT_UNUSABLE', 'Telegram reported a conflict: another instance polls updates or a webhook is set', {
-      providerCode,
-    });
+    return fail(
+      'ACCOUNT_UNUSABLE',
+      'Telegram reported a conflict: another instance polls updates or a webhook is set',
+      {
+        providerCode,
+      },
+    );
   }
   if (code === 403 || (code === 400 && GONE_PHRASES.some((phrase) => description.includes(phrase)))) {
     if (target === 'public-channel') {
-      return fail('ACCOUNT_UNUSABLE', `The bot cannot post to the configured channel (${code}): make it an administrator`, {
-        providerCode,
-      });
+      return fail(
+        'ACCOUNT_UNUSABLE',
+        `The bot cannot post to the configured channel (${code}): make it an administrator`,
+        {
+          providerCode,
+        },
+      );
     }
     return fail('RECIPIENT_GONE', goneMessage(description, code), { providerCode });
   }
@@ -156,7 +177,8 @@ function goneMessage(description: string, code: number): string {
   if (description.includes('blocked')) return 'The user blocked the bot';
   if (description.includes('deactivated')) return 'The user deleted the account or the chat was deactivated';
   if (description.includes("can't initiate")) return 'The user never started the bot';
-  if (description.includes('kicked') || description.includes('not a member')) return 'The bot was removed from the chat';
+  if (description.includes('kicked') || description.includes('not a member'))
+    return 'The bot was removed from the chat';
   if (description.includes('not found') || description.includes('peer_id_invalid')) return 'The chat does not exist';
   return `The chat cannot be reached (${code})`;
 }

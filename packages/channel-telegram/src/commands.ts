@@ -52,13 +52,16 @@ export function parseCommand(text: string): ParsedCommand | undefined {
  * parseStartPayload('meteo-protezione-civile', ['meteo', 'protezione-civile']) // { topics: ['meteo', 'protezione-civile'], unknown: false }
  * ```
  */
-export function parseStartPayload(payload: string, topicIds: readonly string[]): { topics: string[]; unknown: boolean } {
+export function parseStartPayload(
+  payload: string,
+  topicIds: readonly string[],
+): { topics: string[]; unknown: boolean } {
   if (!/^[A-Za-z0-9_-]{1,64}$/.test(payload)) return { topics: [], unknown: payload !== '' };
   const known = new Set(topicIds);
   const pieces = payload.toLowerCase().split(/[-_]+/).filter(Boolean);
   const topics: string[] = [];
   let unknown = false;
-  for (let start = 0; start < pieces.length; ) {
+  for (let start = 0; start < pieces.length;) {
     let end = pieces.length;
     while (end > start && !known.has(pieces.slice(start, end).join('-'))) end--;
     if (end === start) {

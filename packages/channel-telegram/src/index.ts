@@ -8,11 +8,23 @@
  */
 
 // Sending
-export { createTelegramChannel, createTelegramChannelPost, registerChannelPostTarget, type ChannelPostTargetOptions } from './telegram-channel.js';
+export {
+  createTelegramChannel,
+  createTelegramChannelPost,
+  registerChannelPostTarget,
+  type ChannelPostTargetOptions,
+} from './telegram-channel.js';
 export type { TelegramChannel } from './telegram-sender.js';
 export type { TelegramChannelOptions } from './options.js';
 export { classify, type Classified, type TelegramTarget } from './classify.js';
-export { CAPTION_MAX_LENGTH, MESSAGE_MAX_LENGTH, renderTelegramMessage, type RenderOptions, type TelegramMessage, type TelegramMessagePart } from './render.js';
+export {
+  CAPTION_MAX_LENGTH,
+  MESSAGE_MAX_LENGTH,
+  renderTelegramMessage,
+  type RenderOptions,
+  type TelegramMessage,
+  type TelegramMessagePart,
+} from './render.js';
 export { escapeAttribute, escapeHtml } from './html.js';
 export { chatIdParam, isChannelUsername, isChatId, telegramAddressSchema } from './address.js';
 

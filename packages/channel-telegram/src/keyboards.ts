@@ -38,7 +38,11 @@ export function topicLabel(topic: BotTopic, language: BotLanguage): string {
  * @param language - The subscriber's language.
  * @returns The keyboard.
  */
-export function topicsKeyboard(topics: readonly BotTopic[], chosen: readonly string[], language: BotLanguage): InlineKeyboard {
+export function topicsKeyboard(
+  topics: readonly BotTopic[],
+  chosen: readonly string[],
+  language: BotLanguage,
+): InlineKeyboard {
   const all = chosen.length === 0;
   const buttons = topics.map((topic) => ({
     text: `${all || chosen.includes(topic.id) ? '✅' : '▫️'} ${topicLabel(topic, language)}`,

@@ -19,7 +19,13 @@ function start(bot: BotRig['bot'], options: Partial<Parameters<typeof startTeleg
   const controller = new AbortController();
   controllers.push(controller);
   const events: PollingEvent[] = [];
-  const done = startTelegramPolling(bot, { signal: controller.signal, timeoutSeconds: 1, backoffMs: 5, onEvent: (event) => events.push(event), ...options });
+  const done = startTelegramPolling(bot, {
+    signal: controller.signal,
+    timeoutSeconds: 1,
+    backoffMs: 5,
+    onEvent: (event) => events.push(event),
+    ...options,
+  });
   return { controller, events, done };
 }
 
@@ -65,10 +71,15 @@ describe('long polling against the sandbox', () => {
     });
     try {
       const poller = start(bot);
-      const error = await poller.done.then(() => undefined, (caught: unknown) => caught);
+      const error = await poller.done.then(
+        () => undefined,
+        (caught: unknown) => caught,
+      );
       expect(isChannelError(error)).toBe(true);
       expect((error as { code: string }).code).toBe('AUTH_FAILED');
-      expect(`${(error as Error).message} ${(error as Error).stack} ${JSON.stringify(error)}`).not.toContain(TEST_TOKEN.split(':')[1]!);
+      expect(`${(error as Error).message} ${(error as Error).stack} ${JSON.stringify(error)}`).not.toContain(
+        TEST_TOKEN.split(':')[1]!,
+      );
       expect(poller.events.at(-1)).toEqual({ type: 'stopped', reason: 'fatal', code: 'AUTH_FAILED' });
     } finally {
       await bot.close();
@@ -79,7 +90,10 @@ describe('long polling against the sandbox', () => {
   it('does not confirm an update the store could not take, and processes it after a backoff', async () => {
     const real = createMemoryStore();
     let failures = 2;
-    const flaky: Store = { ...real, subscribe: (...args) => (failures-- > 0 ? Promise.reject(new Error('locked')) : real.subscribe(...args)) };
+    const flaky: Store = {
+      ...real,
+      subscribe: (...args) => (failures-- > 0 ? Promise.reject(new Error('locked')) : real.subscribe(...args)),
+    };
     rig = await createBotRig({ store: flaky });
     const poller = start(rig.bot);
     await rig.sandbox.sendUserMessage(222, '/start');
@@ -103,7 +117,14 @@ describe('long polling: backoff (MockAgent, manual clock)', () => {
     const pool = agent.get(API);
     pool.intercept({ path: `/bot${TEST_TOKEN}/deleteWebhook`, method: 'POST' }).reply(200, { ok: true, result: true });
     const getUpdates = { path: `/bot${TEST_TOKEN}/getUpdates`, method: 'POST' };
-    pool.intercept(getUpdates).reply(429, { ok: false, error_code: 429, description: 'Too Many Requests: retry after 4', parameters: { retry_after: 4 } });
+    pool
+      .intercept(getUpdates)
+      .reply(429, {
+        ok: false,
+        error_code: 429,
+        description: 'Too Many Requests: retry after 4',
+        parameters: { retry_after: 4 },
+      });
     pool.intercept(getUpdates).reply(502, 'Bad Gateway');
     pool.intercept(getUpdates).reply(502, 'Bad Gateway');
     // Like Telegram, hold an empty answer for a while (an instant one would make the loop spin).
@@ -139,7 +160,9 @@ describe('long polling: backoff (MockAgent, manual clock)', () => {
 
   it('validates its options', async () => {
     rig = await createBotRig();
-    await expect(startTelegramPolling(rig.bot, { signal: new AbortController().signal, timeoutSeconds: 500 })).rejects.toSatisfy(isConfigError);
+    await expect(
+      startTelegramPolling(rig.bot, { signal: new AbortController().signal, timeoutSeconds: 500 }),
+    ).rejects.toSatisfy(isConfigError);
   });
 });
 

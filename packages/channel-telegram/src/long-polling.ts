@@ -24,7 +24,9 @@ const optionsSchema = z.object({
   /** Longest wait after errors. @defaultValue 60000 */
   maxBackoffMs: z.number().int().min(1).max(3_600_000).default(60_000),
   clock: clockSchema.optional(),
-  onEvent: z.custom<(event: PollingEvent) => void>((value) => typeof value === 'function', 'must be a function').optional(),
+  onEvent: z
+    .custom<(event: PollingEvent) => void>((value) => typeof value === 'function', 'must be a function')
+    .optional(),
   /** Jitter source. @defaultValue Math.random */
   random: z.custom<() => number>((value) => typeof value === 'function', 'must be a function').optional(),
 });
@@ -55,7 +57,10 @@ const updatesSchema = z.array(z.object({ update_id: z.number().int().nonnegative
  * await polling
  * ```
  */
-export async function startTelegramPolling(bot: Pick<TelegramBot, 'api' | 'handleUpdate'>, options: TelegramPollingOptions): Promise<void> {
+export async function startTelegramPolling(
+  bot: Pick<TelegramBot, 'api' | 'handleUpdate'>,
+  options: TelegramPollingOptions,
+): Promise<void> {
   const resolved = parseOrThrow('startTelegramPolling options', optionsSchema, options);
   const { signal } = resolved;
   const clock: Clock = resolved.clock ?? systemClock;
@@ -97,7 +102,12 @@ export async function startTelegramPolling(bot: Pick<TelegramBot, 'api' | 'handl
     }
     const exchange = await bot.api.call(
       'getUpdates',
-      { ...(offset === undefined ? {} : { offset }), limit: resolved.limit, timeout: resolved.timeoutSeconds, allowed_updates: BOT_ALLOWED_UPDATES },
+      {
+        ...(offset === undefined ? {} : { offset }),
+        limit: resolved.limit,
+        timeout: resolved.timeoutSeconds,
+        allowed_updates: BOT_ALLOWED_UPDATES,
+      },
       // The HTTP timeout must outlast Telegram's long-poll hold.
       { signal, timeoutMs: (resolved.timeoutSeconds + 15) * 1000 },
     );
@@ -105,7 +115,9 @@ export async function startTelegramPolling(bot: Pick<TelegramBot, 'api' | 'handl
     const outcome = classify(exchange);
     const updates = outcome.ok ? updatesSchema.safeParse(outcome.result) : undefined;
     if (!outcome.ok || !updates?.success) {
-      const error = outcome.ok ? new ChannelError('PROVIDER_RESPONSE_INVALID', 'getUpdates answered something that is not a list of updates') : outcome.error;
+      const error = outcome.ok
+        ? new ChannelError('PROVIDER_RESPONSE_INVALID', 'getUpdates answered something that is not a list of updates')
+        : outcome.error;
       if (!(await handleError(error))) return;
       continue;
     }

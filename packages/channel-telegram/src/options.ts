@@ -6,7 +6,9 @@ import { z } from 'zod';
 export const TOKEN_PATTERN = /^\d{1,20}:[A-Za-z0-9_-]{20,100}$/;
 
 /** The token, validated without ever putting it in the error message. */
-export const tokenSchema = z.string().regex(TOKEN_PATTERN, 'must look like a BotFather token: digits, ":", then the secret');
+export const tokenSchema = z
+  .string()
+  .regex(TOKEN_PATTERN, 'must look like a BotFather token: digits, ":", then the secret');
 
 /** An undici dispatcher (Pool, Agent, MockAgent). */
 export const dispatcherSchema = z.custom<Dispatcher>(

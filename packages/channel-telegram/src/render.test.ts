@@ -73,7 +73,9 @@ describe('unit: renderTelegramMessage', () => {
       'it',
     );
     const text = visible(message.parts[0]!);
-    expect(text.startsWith('🟠 Allerta arancione · [ESERCITAZIONE] · ❌ ANNULLATO\nAllerta meteo arancione')).toBe(true);
+    expect(text.startsWith('🟠 Allerta arancione · [ESERCITAZIONE] · ❌ ANNULLATO\nAllerta meteo arancione')).toBe(
+      true,
+    );
     expect(text).toContain('📍 Zona: Centro storico');
     expect(text).toContain('Valido fino a: 30 nov 2026, 18:00'); // 17:00 UTC is 18:00 in Rome in winter
   });
@@ -102,7 +104,10 @@ describe('unit: renderTelegramMessage', () => {
   });
 
   it('sends an image as a photo with the whole text as caption when it fits', () => {
-    const message = renderTelegramMessage(announcement({ image: { url: 'https://example.org/mappa.png', alt: 'Mappa' } }), 'it');
+    const message = renderTelegramMessage(
+      announcement({ image: { url: 'https://example.org/mappa.png', alt: 'Mappa' } }),
+      'it',
+    );
     expect(message.parts).toHaveLength(1);
     expect(message.parts[0]).toMatchObject({ method: 'sendPhoto', photo: 'https://example.org/mappa.png' });
     expect(visible(message.parts[0]!)).toContain('Cosa fare');
@@ -110,7 +115,13 @@ describe('unit: renderTelegramMessage', () => {
 
   it('puts the headline in the caption and the rest in messages when the text is too long for a caption', () => {
     const body = 'Aggiornamento sulla situazione. '.repeat(60);
-    const message = renderTelegramMessage(announcement({ image: { url: 'https://example.org/mappa.png', alt: 'Mappa' }, content: { it: { headline: 'Frana', body } } }), 'it');
+    const message = renderTelegramMessage(
+      announcement({
+        image: { url: 'https://example.org/mappa.png', alt: 'Mappa' },
+        content: { it: { headline: 'Frana', body } },
+      }),
+      'it',
+    );
     expect(message.parts[0]!.method).toBe('sendPhoto');
     expect(visible(message.parts[0]!).length).toBeLessThanOrEqual(CAPTION_MAX_LENGTH);
     expect(visible(message.parts[0]!)).toContain('Frana');

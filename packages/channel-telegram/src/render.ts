@@ -59,7 +59,10 @@ export function renderTelegramMessage(
   const labels = labelsFor(used);
   const head: Block[] = [];
   const badge = badgeLine(announcement, labels);
-  head.push([...(badge === '' ? [] : [{ text: `${badge}\n`, style: 'plain' as const }]), { text: content.headline, style: 'bold' }]);
+  head.push([
+    ...(badge === '' ? [] : [{ text: `${badge}\n`, style: 'plain' as const }]),
+    { text: content.headline, style: 'bold' },
+  ]);
   if (announcement.areaDescription !== undefined) {
     head.push([{ text: `📍 ${labels.area}: ${announcement.areaDescription}`, style: 'italic' }]);
   }
@@ -72,25 +75,42 @@ export function renderTelegramMessage(
   const links = linkBlock(announcement);
   if (links.length > 0) rest.push(links);
   if (announcement.expires !== undefined) {
-    rest.push([{ text: `${labels.validUntil}: ${formatDate(announcement.expires, labels.locale, options.timeZone)}`, style: 'italic' }]);
+    rest.push([
+      {
+        text: `${labels.validUntil}: ${formatDate(announcement.expires, labels.locale, options.timeZone)}`,
+        style: 'italic',
+      },
+    ]);
   }
 
-  const silent = options.silentBelow !== undefined && SEVERITY_RANK[announcement.severity] < SEVERITY_RANK[options.silentBelow];
+  const silent =
+    options.silentBelow !== undefined && SEVERITY_RANK[announcement.severity] < SEVERITY_RANK[options.silentBelow];
   const all = [...head, ...rest];
   if (announcement.image === undefined) {
-    return { language: used, silent, parts: layoutParts(all, MESSAGE_MAX_LENGTH).map((text) => ({ method: 'sendMessage', text })) };
+    return {
+      language: used,
+      silent,
+      parts: layoutParts(all, MESSAGE_MAX_LENGTH).map((text) => ({ method: 'sendMessage', text })),
+    };
   }
   // With an image: everything in the caption when it fits, else the headline as caption and the text after it.
   const photo = announcement.image.url;
   if (measureBlocks(all) <= CAPTION_MAX_LENGTH) {
-    return { language: used, silent, parts: [{ method: 'sendPhoto', photo, caption: layoutParts(all, CAPTION_MAX_LENGTH)[0]! }] };
+    return {
+      language: used,
+      silent,
+      parts: [{ method: 'sendPhoto', photo, caption: layoutParts(all, CAPTION_MAX_LENGTH)[0]! }],
+    };
   }
   const [caption, ...overflow] = layoutParts(head, CAPTION_MAX_LENGTH);
   const texts = [...(overflow.length > 0 ? [overflow.join('\n\n')] : []), ...layoutParts(rest, MESSAGE_MAX_LENGTH)];
   return {
     language: used,
     silent,
-    parts: [{ method: 'sendPhoto', photo, caption: caption! }, ...texts.map((text) => ({ method: 'sendMessage' as const, text }))],
+    parts: [
+      { method: 'sendPhoto', photo, caption: caption! },
+      ...texts.map((text) => ({ method: 'sendMessage' as const, text })),
+    ],
   };
 }
 

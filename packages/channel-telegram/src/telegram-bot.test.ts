@@ -94,7 +94,13 @@ describe('bot: topics keyboard', () => {
   it('toggles topics, refuses to untick the last, and "all" resets to everything', async () => {
     await say('/start');
     const prompt = await say('/argomenti');
-    expect(buttons(prompt.replyMarkup)).toEqual(['✅ Meteo', '✅ Viabilità', '✅ Eventi', '✅ Protezione civile', '✅ Tutti gli argomenti']);
+    expect(buttons(prompt.replyMarkup)).toEqual([
+      '✅ Meteo',
+      '✅ Viabilità',
+      '✅ Eventi',
+      '✅ Protezione civile',
+      '✅ Tutti gli argomenti',
+    ]);
 
     expect(await press(prompt.messageId, 't:meteo')).toBe('Non riceverai più: Meteo');
     expect((await subscriber())?.topics).toEqual(['viabilita', 'eventi', 'protezione-civile']);
@@ -149,7 +155,8 @@ describe('bot: language, help, privacy', () => {
 
   it('/aiuto lists the commands and /privacy explains what is kept, with the notice version', async () => {
     const help = await say('/aiuto');
-    for (const command of ['/start', '/argomenti', '/lingua', '/privacy', '/stop']) expect(help.text).toContain(command);
+    for (const command of ['/start', '/argomenti', '/lingua', '/privacy', '/stop'])
+      expect(help.text).toContain(command);
     const privacy = await say('/privacy');
     expect(privacy.text).toContain("versione dell'informativa: 2026-03");
     expect(privacy.raw).toContain('href="https://www.comune.jesi.an.it/privacy"');

@@ -1,6 +1,12 @@
 import { parseOrThrow } from '@banditore/core';
 import type { BotAction, TelegramBotEvent, TelegramBotStats, UpdateOutcome } from './bot-events.js';
-import { handleCallback, handleChatMember, handleMessage, type BotReplies, type HandlerContext } from './bot-handlers.js';
+import {
+  handleCallback,
+  handleChatMember,
+  handleMessage,
+  type BotReplies,
+  type HandlerContext,
+} from './bot-handlers.js';
 import { telegramBotOptionsSchema, type TelegramBotOptions } from './bot-options.js';
 import { createBotApi, type BotApi } from './bot-api.js';
 import { classify, type Classified } from './classify.js';
@@ -51,10 +57,29 @@ export interface TelegramBot {
  */
 export function createTelegramBot(options: TelegramBotOptions): TelegramBot {
   const resolved = parseOrThrow('createTelegramBot options', telegramBotOptionsSchema, options);
-  const api = createBotApi({ token: resolved.token, baseUrl: resolved.baseUrl, dispatcher: resolved.dispatcher, timeoutMs: resolved.timeoutMs, connections: 8 });
+  const api = createBotApi({
+    token: resolved.token,
+    baseUrl: resolved.baseUrl,
+    dispatcher: resolved.dispatcher,
+    timeoutMs: resolved.timeoutMs,
+    connections: 8,
+  });
   const recent = createRecentIds(resolved.recentUpdates);
   const chains = new Map<number, Promise<unknown>>();
-  const stats: TelegramBotStats = { received: 0, handled: 0, ignored: 0, duplicate: 0, malformed: 0, failed: 0, replyFailed: 0, subscribed: 0, unsubscribed: 0, topicsChanged: 0, languageChanged: 0, blocked: 0 };
+  const stats: TelegramBotStats = {
+    received: 0,
+    handled: 0,
+    ignored: 0,
+    duplicate: 0,
+    malformed: 0,
+    failed: 0,
+    replyFailed: 0,
+    subscribed: 0,
+    unsubscribed: 0,
+    topicsChanged: 0,
+    languageChanged: 0,
+    blocked: 0,
+  };
   const emit = (event: TelegramBotEvent): void => {
     try {
       resolved.onEvent?.(event);
@@ -73,9 +98,17 @@ export function createTelegramBot(options: TelegramBotOptions): TelegramBot {
   };
   const replies: BotReplies = {
     reply: (chatId, text, keyboard) =>
-      call('sendMessage', { chat_id: chatId, text, parse_mode: 'HTML', link_preview_options: { is_disabled: true }, ...(keyboard ? { reply_markup: keyboard } : {}) }),
-    answerCallback: (id, text) => call('answerCallbackQuery', { callback_query_id: id, ...(text === undefined ? {} : { text }) }),
-    editKeyboard: (chatId, messageId, keyboard) => call('editMessageReplyMarkup', { chat_id: chatId, message_id: messageId, reply_markup: keyboard }),
+      call('sendMessage', {
+        chat_id: chatId,
+        text,
+        parse_mode: 'HTML',
+        link_preview_options: { is_disabled: true },
+        ...(keyboard ? { reply_markup: keyboard } : {}),
+      }),
+    answerCallback: (id, text) =>
+      call('answerCallbackQuery', { callback_query_id: id, ...(text === undefined ? {} : { text }) }),
+    editKeyboard: (chatId, messageId, keyboard) =>
+      call('editMessageReplyMarkup', { chat_id: chatId, message_id: messageId, reply_markup: keyboard }),
   };
   const context: HandlerContext = { options: resolved, ...replies };
 
@@ -150,7 +183,14 @@ export function createTelegramBot(options: TelegramBotOptions): TelegramBot {
       );
     },
     async deleteWebhook(deleteOptions = {}) {
-      return classify(await api.call('deleteWebhook', deleteOptions.dropPendingUpdates === undefined ? {} : { drop_pending_updates: deleteOptions.dropPendingUpdates }));
+      return classify(
+        await api.call(
+          'deleteWebhook',
+          deleteOptions.dropPendingUpdates === undefined
+            ? {}
+            : { drop_pending_updates: deleteOptions.dropPendingUpdates },
+        ),
+      );
     },
     close: () => api.close(),
   };

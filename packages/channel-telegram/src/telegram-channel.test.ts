@@ -26,25 +26,39 @@ afterEach(async () => {
 });
 
 /** Answers the next `times` calls of `method` with `answer`, recording each request body. */
-function answer(method: string, answerFor: (body: Record<string, unknown>) => { status: number; body: object }, times = 1, origin = API, prefix = ''): void {
+function answer(
+  method: string,
+  answerFor: (body: Record<string, unknown>) => { status: number; body: object },
+  times = 1,
+  origin = API,
+  prefix = '',
+): void {
   agent
     .get(origin)
     .intercept({ path: `${prefix}/bot${TOKEN}/${method}`, method: 'POST' })
     .reply((options) => {
-      const body = JSON.parse(String(options.body)) as Record<string, unknown>;
+      const body = JSON.parse(options.body as string) as Record<string, unknown>;
       calls.push({ method, body });
       const { status, body: data } = answerFor(body);
       return { statusCode: status, data, responseOptions: { headers: { 'content-type': 'application/json' } } };
     })
     .times(times);
 }
-const sent = (messageId: number) => () => ({ status: 200, body: { ok: true, result: { message_id: messageId, date: 0, chat: { id: 1, type: 'private' } } } });
+const sent = (messageId: number) => () => ({
+  status: 200,
+  body: { ok: true, result: { message_id: messageId, date: 0, chat: { id: 1, type: 'private' } } },
+});
 
 const longAnnouncement = (input: Partial<AnnouncementInput> = {}) =>
   announcementSchema.parse({
     id: 'lungo',
     severity: 'moderate',
-    content: { it: { headline: 'Avviso lungo', body: `${'Prima parte del testo. '.repeat(150)}\n\n${'Seconda parte. '.repeat(150)}` } },
+    content: {
+      it: {
+        headline: 'Avviso lungo',
+        body: `${'Prima parte del testo. '.repeat(150)}\n\n${'Seconda parte. '.repeat(150)}`,
+      },
+    },
     ...input,
   });
 
@@ -52,7 +66,9 @@ describe('unit: createTelegramChannel', () => {
   it('POSTs sendMessage as JSON to /bot<token>/sendMessage with HTML, no preview, and silence for minor news', async () => {
     answer('sendMessage', sent(77));
     const channel = createTelegramChannel({ token: TOKEN, dispatcher: agent });
-    const result = await channel.send('123456789', channel.render(sampleAnnouncement(), 'it') as never, { signal: signal() });
+    const result = await channel.send('123456789', channel.render(sampleAnnouncement(), 'it') as never, {
+      signal: signal(),
+    });
     expect(result).toEqual({ ok: true, providerMessageId: '77' });
     expect(calls).toHaveLength(1);
     expect(calls[0]!.body).toMatchObject({
@@ -67,8 +83,16 @@ describe('unit: createTelegramChannel', () => {
 
   it('sends usernames as strings, keeps a base path, and sets allow_paid_broadcast for paid broadcasts', async () => {
     answer('sendMessage', sent(1), 1, 'http://127.0.0.1:8081', '/telegram');
-    const channel = createTelegramChannel({ token: TOKEN, dispatcher: agent, baseUrl: 'http://127.0.0.1:8081/telegram/', paidBroadcast: true, silentBelow: 'unknown' });
-    const result = await channel.send('@comune_jesi', await channel.render(sampleAnnouncement(), 'it'), { signal: signal() });
+    const channel = createTelegramChannel({
+      token: TOKEN,
+      dispatcher: agent,
+      baseUrl: 'http://127.0.0.1:8081/telegram/',
+      paidBroadcast: true,
+      silentBelow: 'unknown',
+    });
+    const result = await channel.send('@comune_jesi', await channel.render(sampleAnnouncement(), 'it'), {
+      signal: signal(),
+    });
     expect(result.ok).toBe(true);
     expect(calls[0]!.body).toMatchObject({ chat_id: '@comune_jesi', allow_paid_broadcast: true });
     expect(calls[0]!.body).not.toHaveProperty('disable_notification');
@@ -76,10 +100,34 @@ describe('unit: createTelegramChannel', () => {
   });
 
   test.each([
-    ['fan-out defaults', createTelegramChannel, {}, 'telegram', { ratePerSecond: 30, concurrency: 30, perRecipientIntervalMs: 1000 }],
-    ['channel post defaults', createTelegramChannelPost, {}, 'telegram-channel', { ratePerSecond: 1, concurrency: 1, perRecipientIntervalMs: 3000 }],
-    ['overrides', createTelegramChannel, { name: 'telegram-jesi', limits: { ratePerSecond: 20, burst: 2 } }, 'telegram-jesi', { ratePerSecond: 20, concurrency: 30, burst: 2, perRecipientIntervalMs: 1000 }],
-    ['limits off', createTelegramChannel, { limits: { ratePerSecond: Infinity, perRecipientIntervalMs: 0 } }, 'telegram', { ratePerSecond: Infinity, concurrency: 30, perRecipientIntervalMs: 0 }],
+    [
+      'fan-out defaults',
+      createTelegramChannel,
+      {},
+      'telegram',
+      { ratePerSecond: 30, concurrency: 30, perRecipientIntervalMs: 1000 },
+    ],
+    [
+      'channel post defaults',
+      createTelegramChannelPost,
+      {},
+      'telegram-channel',
+      { ratePerSecond: 1, concurrency: 1, perRecipientIntervalMs: 3000 },
+    ],
+    [
+      'overrides',
+      createTelegramChannel,
+      { name: 'telegram-jesi', limits: { ratePerSecond: 20, burst: 2 } },
+      'telegram-jesi',
+      { ratePerSecond: 20, concurrency: 30, burst: 2, perRecipientIntervalMs: 1000 },
+    ],
+    [
+      'limits off',
+      createTelegramChannel,
+      { limits: { ratePerSecond: Infinity, perRecipientIntervalMs: 0 } },
+      'telegram',
+      { ratePerSecond: Infinity, concurrency: 30, perRecipientIntervalMs: 0 },
+    ],
   ])('%s', (_name, factory, options, name, limits) => {
     const channel = factory({ token: TOKEN, dispatcher: agent, ...options });
     expect(channel.name).toBe(name);
@@ -110,7 +158,11 @@ describe('unit: createTelegramChannel', () => {
 
   it('spaces the parts of a split message by perRecipientIntervalMs on the injected clock', async () => {
     const clock = createManualClock();
-    answer('sendMessage', (body) => ({ status: 200, body: { ok: true, result: { message_id: calls.length, chat: { id: body.chat_id } } } }), 2);
+    answer(
+      'sendMessage',
+      (body) => ({ status: 200, body: { ok: true, result: { message_id: calls.length, chat: { id: body.chat_id } } } }),
+      2,
+    );
     const channel = createTelegramChannel({ token: TOKEN, dispatcher: agent, clock });
     const message = await channel.render(longAnnouncement(), 'it');
     expect(message.parts).toHaveLength(2);
@@ -128,7 +180,15 @@ describe('unit: createTelegramChannel', () => {
     const channel = createTelegramChannel({ token: TOKEN, dispatcher: agent, limits: { perRecipientIntervalMs: 0 } });
     const message = await channel.render(longAnnouncement(), 'it');
     answer('sendMessage', sent(10));
-    answer('sendMessage', () => ({ status: 429, body: { ok: false, error_code: 429, description: 'Too Many Requests: retry after 2', parameters: { retry_after: 2 } } }));
+    answer('sendMessage', () => ({
+      status: 429,
+      body: {
+        ok: false,
+        error_code: 429,
+        description: 'Too Many Requests: retry after 2',
+        parameters: { retry_after: 2 },
+      },
+    }));
     const first = await channel.send('42', message, { signal: signal() });
     expect(first.ok).toBe(false);
     expect(first.ok ? undefined : [first.error.code, first.error.retryAfterMs]).toEqual(['RATE_LIMITED', 2000]);
@@ -149,7 +209,10 @@ describe('unit: createTelegramChannel', () => {
     const channel = createTelegramChannel({ token: TOKEN, dispatcher: agent, limits: { perRecipientIntervalMs: 0 } });
     const message = await channel.render(longAnnouncement(), 'it');
     answer('sendMessage', sent(10));
-    answer('sendMessage', () => ({ status: 403, body: { ok: false, error_code: 403, description: 'Forbidden: bot was blocked by the user' } }));
+    answer('sendMessage', () => ({
+      status: 403,
+      body: { ok: false, error_code: 403, description: 'Forbidden: bot was blocked by the user' },
+    }));
     const result = await channel.send('42', message, { signal: signal() });
     expect(result.ok ? undefined : result.error.code).toBe('RECIPIENT_GONE');
     answer('sendMessage', sent(20), 2);
@@ -190,7 +253,13 @@ describe('unit: createTelegramChannel', () => {
     expect(result.ok).toBe(false);
     if (result.ok) return;
     expect(result.error.code).toBe('NETWORK_ERROR');
-    const everything = [result.error.message, result.error.stack, JSON.stringify(result.error), String((result.error.cause as Error | undefined)?.message), String((result.error.cause as Error | undefined)?.stack)].join('\n');
+    const everything = [
+      result.error.message,
+      result.error.stack,
+      JSON.stringify(result.error),
+      String((result.error.cause as Error | undefined)?.message),
+      String((result.error.cause as Error | undefined)?.stack),
+    ].join('\n');
     expect(everything).not.toContain(TOKEN);
     expect(everything).not.toContain(TOKEN.split(':')[1]!);
   });
@@ -200,7 +269,10 @@ describe('unit: createTelegramChannel', () => {
     await channel.close?.();
     answer('sendMessage', sent(3));
     const again = createTelegramChannel({ token: TOKEN, dispatcher: agent });
-    expect(await again.send('42', await again.render(sampleAnnouncement(), 'it'), { signal: signal() })).toEqual({ ok: true, providerMessageId: '3' });
+    expect(await again.send('42', await again.render(sampleAnnouncement(), 'it'), { signal: signal() })).toEqual({
+      ok: true,
+      providerMessageId: '3',
+    });
   });
 });
 

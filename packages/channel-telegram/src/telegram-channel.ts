@@ -65,7 +65,10 @@ const targetSchema = z.object({
   address: telegramAddressSchema,
   channel: z.string().min(1).max(64).default('telegram-channel'),
   noticeVersion: z.string().min(1).max(64),
-  topics: z.array(z.string().regex(/^[a-z0-9][a-z0-9-]*$/)).max(50).default([]),
+  topics: z
+    .array(z.string().regex(/^[a-z0-9][a-z0-9-]*$/))
+    .max(50)
+    .default([]),
   language: z.string().min(2).max(35).default('it'),
 });
 

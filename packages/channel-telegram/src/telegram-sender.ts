@@ -1,4 +1,13 @@
-import { ChannelError, parseOrThrow, sleep, systemClock, type Announcement, type Channel, type ChannelLimits, type SendResult } from '@banditore/core';
+import {
+  ChannelError,
+  parseOrThrow,
+  sleep,
+  systemClock,
+  type Announcement,
+  type Channel,
+  type ChannelLimits,
+  type SendResult,
+} from '@banditore/core';
 import { z } from 'zod';
 import { chatIdParam, telegramAddressSchema } from './address.js';
 import { createBotApi } from './bot-api.js';
@@ -75,7 +84,10 @@ export function createTelegramSender(options: TelegramChannelOptions, profile: S
     limits,
     addressSchema: telegramAddressSchema,
     render(announcement: Announcement, language: string): TelegramMessage {
-      return renderTelegramMessage(announcement, language, { silentBelow: resolved.silentBelow, timeZone: resolved.timeZone });
+      return renderTelegramMessage(announcement, language, {
+        silentBelow: resolved.silentBelow,
+        timeZone: resolved.timeZone,
+      });
     },
     async send(address, rendered, { signal }): Promise<SendResult> {
       let byAddress = progressByMessage.get(rendered);
@@ -107,7 +119,9 @@ export function createTelegramSender(options: TelegramChannelOptions, profile: S
         progress.firstMessageId ??= `${sent!.data!.message_id}`;
       }
       byAddress?.delete(address);
-      return progress.firstMessageId === undefined ? { ok: true } : { ok: true, providerMessageId: progress.firstMessageId };
+      return progress.firstMessageId === undefined
+        ? { ok: true }
+        : { ok: true, providerMessageId: progress.firstMessageId };
 
       function remember(state: Progress, error: ChannelError): SendResult {
         if (!byAddress) {

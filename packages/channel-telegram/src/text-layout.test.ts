@@ -112,7 +112,9 @@ describe('unit: layoutParts', () => {
     ];
     const parts = layoutParts([link], 90);
     const withLink = parts.find((part) => part.includes('<a '));
-    expect(withLink).toContain('<a href="https://example.org/?a=&quot;1&quot;&amp;b=&lt;2&gt;">Sito &lt;del&gt; comune &amp; co</a>');
+    expect(withLink).toContain(
+      '<a href="https://example.org/?a=&quot;1&quot;&amp;b=&lt;2&gt;">Sito &lt;del&gt; comune &amp; co</a>',
+    );
     for (const part of parts) visible(part);
   });
 
@@ -120,12 +122,18 @@ describe('unit: layoutParts', () => {
     expect(measureBlocks([[{ text: 'ab', style: 'bold' }], plain('c & d')])).toBe('ab\n\nc & d'.length);
   });
 
-  test.each([4095, 4096, 4097, 8192, 8193, 20_000])('a body of %i characters is split faithfully at 4,096', (length) => {
-    const body = 'Lorem ipsum dolor sit amet. '.repeat(Math.ceil(length / 28)).slice(0, length).trim();
-    const texts = expectFaithfulSplit([plain(body)], 4096);
-    // Each part but the last is at least half full (cuts fall in the second half of a part).
-    expect(texts.length).toBeGreaterThanOrEqual(Math.ceil(body.length / 4096));
-    expect(texts.length).toBeLessThanOrEqual(Math.ceil(body.length / 2048));
-    for (const text of texts.slice(0, -1)) expect(text).toMatch(/\.$/);
-  });
+  test.each([4095, 4096, 4097, 8192, 8193, 20_000])(
+    'a body of %i characters is split faithfully at 4,096',
+    (length) => {
+      const body = 'Lorem ipsum dolor sit amet. '
+        .repeat(Math.ceil(length / 28))
+        .slice(0, length)
+        .trim();
+      const texts = expectFaithfulSplit([plain(body)], 4096);
+      // Each part but the last is at least half full (cuts fall in the second half of a part).
+      expect(texts.length).toBeGreaterThanOrEqual(Math.ceil(body.length / 4096));
+      expect(texts.length).toBeLessThanOrEqual(Math.ceil(body.length / 2048));
+      for (const text of texts.slice(0, -1)) expect(text).toMatch(/\.$/);
+    },
+  );
 });

@@ -110,9 +110,10 @@ function bestCut(units: readonly Unit[], maxLength: number): number {
 function toUnits(blocks: readonly Block[], maxLength: number): Unit[] {
   const units: Unit[] = [];
   blocks.forEach((block, blockIndex) => {
-    let pending: { separator: string; strength: Break } = blockIndex === 0
-      ? { separator: '', strength: Break.Paragraph }
-      : { separator: '\n\n', strength: Break.Paragraph };
+    let pending: { separator: string; strength: Break } =
+      blockIndex === 0
+        ? { separator: '', strength: Break.Paragraph }
+        : { separator: '\n\n', strength: Break.Paragraph };
     for (const inline of block) {
       if (inline.href !== undefined) {
         units.push({ text: inline.text, style: inline.style, href: inline.href, ...pending });
@@ -181,7 +182,10 @@ function toHtml(units: readonly Unit[]): string {
       html += OPEN[unit.style];
       open = unit.style;
     }
-    html += unit.href === undefined ? escapeHtml(unit.text) : `<a href="${escapeAttribute(unit.href)}">${escapeHtml(unit.text)}</a>`;
+    html +=
+      unit.href === undefined
+        ? escapeHtml(unit.text)
+        : `<a href="${escapeAttribute(unit.href)}">${escapeHtml(unit.text)}</a>`;
   });
   return html + CLOSE[open];
 }

@@ -11,7 +11,10 @@ const userSchema = z.object({
 });
 
 const chatSchema = z.object({
-  id: z.number().int().refine((id) => Number.isSafeInteger(id) && id !== 0),
+  id: z
+    .number()
+    .int()
+    .refine((id) => Number.isSafeInteger(id) && id !== 0),
   type: z.string(),
 });
 

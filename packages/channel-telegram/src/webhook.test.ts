@@ -18,12 +18,22 @@ afterEach(async () => {
 });
 
 const post = (body: string | undefined, headers: Record<string, string> = { [SECRET_HEADER]: SECRET }) =>
-  new Request(URL_, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, ...(body === undefined ? {} : { body }) });
+  new Request(URL_, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', ...headers },
+    ...(body === undefined ? {} : { body }),
+  });
 
 const startUpdate = (updateId: number, chatId = 4242, text = '/start') =>
   JSON.stringify({
     update_id: updateId,
-    message: { message_id: 1, date: 1, chat: { id: chatId, type: 'private' }, from: { id: chatId, is_bot: false, first_name: 'A' }, text },
+    message: {
+      message_id: 1,
+      date: 1,
+      chat: { id: chatId, type: 'private' },
+      from: { id: chatId, is_bot: false, first_name: 'A' },
+      text,
+    },
   });
 
 describe('webhook: authentication and transport', () => {
@@ -55,7 +65,12 @@ describe('webhook: authentication and transport', () => {
         controller.close();
       },
     });
-    const streamed = new Request(URL_, { method: 'POST', headers: { [SECRET_HEADER]: SECRET }, body: stream, duplex: 'half' } as RequestInit);
+    const streamed = new Request(URL_, {
+      method: 'POST',
+      headers: { [SECRET_HEADER]: SECRET },
+      body: stream,
+      duplex: 'half',
+    } as RequestInit);
     expect((await small(streamed)).status).toBe(413);
     expect(rig.bot.stats.received).toBe(0);
   });
@@ -102,7 +117,8 @@ describe('webhook: malformed and unexpected updates', () => {
   });
 
   it('ignores a prototype-polluting body without polluting anything', async () => {
-    const body = '{"update_id":11,"__proto__":{"polluted":true},"constructor":{"prototype":{"polluted":true}},"message":{"__proto__":{"text":"/stop"}}}';
+    const body =
+      '{"update_id":11,"__proto__":{"polluted":true},"constructor":{"prototype":{"polluted":true}},"message":{"__proto__":{"text":"/stop"}}}';
     expect((await handle(post(body))).status).toBe(200);
     expect(rig.bot.stats.handled).toBe(0);
     expect(rig.bot.stats.ignored + rig.bot.stats.malformed).toBe(1);
@@ -110,8 +126,14 @@ describe('webhook: malformed and unexpected updates', () => {
   });
 
   test.each([
-    ['an edited message', { edited_message: { message_id: 1, date: 1, chat: { id: 5, type: 'private' }, text: '/stop' } }],
-    ['a channel post', { channel_post: { message_id: 1, date: 1, chat: { id: -100123, type: 'channel' }, text: 'ciao' } }],
+    [
+      'an edited message',
+      { edited_message: { message_id: 1, date: 1, chat: { id: 5, type: 'private' }, text: '/stop' } },
+    ],
+    [
+      'a channel post',
+      { channel_post: { message_id: 1, date: 1, chat: { id: -100123, type: 'channel' }, text: 'ciao' } },
+    ],
     ['a poll', { poll: { id: 'p', question: 'q', options: [] } }],
     ['a photo without text', { message: { message_id: 1, date: 1, chat: { id: 5, type: 'private' }, photo: [] } }],
     ['a command in a group', { message: { message_id: 1, date: 1, chat: { id: -5, type: 'group' }, text: '/stop' } }],

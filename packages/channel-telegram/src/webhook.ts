@@ -10,7 +10,12 @@ const optionsSchema = z.object({
   /** The `secret_token` given to `setWebhook`: 1–256 of `A-Z a-z 0-9 _ -`. */
   secretToken: z.string().regex(/^[A-Za-z0-9_-]{1,256}$/, 'must be 1–256 characters of A-Z, a-z, 0-9, "_" or "-"'),
   /** Largest body accepted, in bytes. @defaultValue 1 MiB (updates are a few kB) */
-  maxBodyBytes: z.number().int().min(1024).max(50 * 1024 * 1024).default(1024 * 1024),
+  maxBodyBytes: z
+    .number()
+    .int()
+    .min(1024)
+    .max(50 * 1024 * 1024)
+    .default(1024 * 1024),
 });
 
 /** Options of {@link createTelegramWebhookHandler}. */

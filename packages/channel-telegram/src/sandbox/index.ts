@@ -6,7 +6,12 @@
  * @module
  */
 
-export { createTelegramSandbox, type SandboxStats, type TelegramSandbox, type TelegramSandboxOptions } from './telegram-sandbox.js';
+export {
+  createTelegramSandbox,
+  type SandboxStats,
+  type TelegramSandbox,
+  type TelegramSandboxOptions,
+} from './telegram-sandbox.js';
 export { DEFAULT_SANDBOX_LIMITS, type SandboxLimits } from './sandbox-limits.js';
 export type { SandboxBot, SandboxCallbackAnswer, SandboxMessage } from './sandbox-methods.js';
 export type { SandboxUsers, SimulatedUser } from './sandbox-users.js';

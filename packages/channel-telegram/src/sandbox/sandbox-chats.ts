@@ -38,7 +38,9 @@ export function errorForState(state: ChatState): ApiErrorBody {
 /** What the sandbox knows about chats: unreachable ones, public channels, message ids, keyboards. */
 export interface ChatRegistry {
   /** Resolves a `chat_id` parameter to a numeric id, or an error body. */
-  resolve(chatId: unknown): { ok: true; id: number; type: 'private' | 'group' | 'supergroup' | 'channel' } | { ok: false; body: ApiErrorBody };
+  resolve(
+    chatId: unknown,
+  ): { ok: true; id: number; type: 'private' | 'group' | 'supergroup' | 'channel' } | { ok: false; body: ApiErrorBody };
   setState(chatId: number, state: ChatState | undefined): void;
   addChannel(username: string, id: number): void;
   channelId(username: string): number | undefined;
@@ -73,7 +75,14 @@ export function createChatRegistry(): ChatRegistry {
       if (id === undefined || id === 0 || !Number.isSafeInteger(id)) return { ok: false, body: NOT_FOUND };
       const state = states.get(id);
       if (state) return { ok: false, body: errorForState(state) };
-      const type = id > 0 ? 'private' : id <= -1_000_000_000_000 ? ([...channels.values()].includes(id) ? 'channel' : 'supergroup') : 'group';
+      const type =
+        id > 0
+          ? 'private'
+          : id <= -1_000_000_000_000
+            ? [...channels.values()].includes(id)
+              ? 'channel'
+              : 'supergroup'
+            : 'group';
       return { ok: true, id, type };
     },
     setState(chatId, state) {

@@ -85,7 +85,8 @@ export function createSendLimiter(limits: SandboxLimits | false, clock: Clock): 
         measure(now);
         return { ok: true };
       }
-      if (limits.cooldown && now < cooldownUntil) return { ok: false, retryAfter: Math.ceil((cooldownUntil - now) / 1000), scope: 'global' };
+      if (limits.cooldown && now < cooldownUntil)
+        return { ok: false, retryAfter: Math.ceil((cooldownUntil - now) / 1000), scope: 'global' };
       const window = 1000 - limits.jitterToleranceMs;
       const recent = countAfter(now - window);
       if (recent.count >= limits.messagesPerSecond) {
@@ -99,13 +100,19 @@ export function createSendLimiter(limits: SandboxLimits | false, clock: Clock): 
       bucket.at = now;
       if (bucket.tokens < 1) {
         chats.set(chatKey, bucket);
-        return { ok: false, retryAfter: Math.max(1, Math.ceil(((1 - bucket.tokens) * limits.perChatIntervalMs) / 1000)), scope: 'chat' };
+        return {
+          ok: false,
+          retryAfter: Math.max(1, Math.ceil(((1 - bucket.tokens) * limits.perChatIntervalMs) / 1000)),
+          scope: 'chat',
+        };
       }
       bucket.tokens -= 1;
       chats.set(chatKey, bucket);
       // Forget chats whose bucket is full again, so memory follows active chats only.
       if (chats.size > 10_000) {
-        for (const [key, value] of chats) if (value.tokens + (now - value.at) / Math.max(1, limits.perChatIntervalMs) >= limits.perChatBurst) chats.delete(key);
+        for (const [key, value] of chats)
+          if (value.tokens + (now - value.at) / Math.max(1, limits.perChatIntervalMs) >= limits.perChatBurst)
+            chats.delete(key);
       }
       measure(now);
       return { ok: true };

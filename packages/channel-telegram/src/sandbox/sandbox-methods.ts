@@ -90,13 +90,26 @@ export async function runMethod(
   const params = validation.params;
   switch (method) {
     case 'getMe':
-      return ok({ id: context.bot.id, is_bot: true, first_name: context.bot.firstName, username: context.bot.username, can_join_groups: true, can_read_all_group_messages: false, supports_inline_queries: false });
+      return ok({
+        id: context.bot.id,
+        is_bot: true,
+        first_name: context.bot.firstName,
+        username: context.bot.username,
+        can_join_groups: true,
+        can_read_all_group_messages: false,
+        supports_inline_queries: false,
+      });
     case 'sendMessage':
     case 'sendPhoto':
       return send(context, method, params);
     case 'getUpdates': {
       const limit = Math.min(100, Math.max(1, (params.limit as number | undefined) ?? 100));
-      const answer = await context.hub.getUpdates(params.offset as number | undefined, limit, (params.timeout as number | undefined) ?? 0, onClose);
+      const answer = await context.hub.getUpdates(
+        params.offset as number | undefined,
+        limit,
+        (params.timeout as number | undefined) ?? 0,
+        onClose,
+      );
       return answer.ok ? ok(answer.result) : error(answer);
     }
     case 'setWebhook':
@@ -106,18 +119,30 @@ export async function runMethod(
       return ok(true, 'Webhook was deleted');
     case 'answerCallbackQuery': {
       const id = params.callback_query_id as string;
-      if (!context.openCallbacks.delete(id)) return badRequest('Bad Request: query is too old and response timeout expired or query ID is invalid');
-      context.callbackAnswers.push({ callbackQueryId: id, text: params.text as string | undefined, showAlert: params.show_alert === true });
+      if (!context.openCallbacks.delete(id))
+        return badRequest('Bad Request: query is too old and response timeout expired or query ID is invalid');
+      context.callbackAnswers.push({
+        callbackQueryId: id,
+        text: params.text as string | undefined,
+        showAlert: params.show_alert === true,
+      });
       return ok(true);
     }
     case 'editMessageReplyMarkup':
       return editReplyMarkup(context, params);
     default:
-      return { status: 501, body: { ok: false, error_code: 501, description: `Not Implemented: the sandbox does not implement ${method}` } };
+      return {
+        status: 501,
+        body: { ok: false, error_code: 501, description: `Not Implemented: the sandbox does not implement ${method}` },
+      };
   }
 }
 
-function send(context: MethodContext, method: 'sendMessage' | 'sendPhoto', params: Record<string, unknown>): MethodAnswer {
+function send(
+  context: MethodContext,
+  method: 'sendMessage' | 'sendPhoto',
+  params: Record<string, unknown>,
+): MethodAnswer {
   const chat = context.chats.resolve(params.chat_id);
   if (!chat.ok) return error(chat.body);
   const raw = ((method === 'sendMessage' ? params.text : params.caption) as string | undefined) ?? '';
@@ -134,7 +159,8 @@ function send(context: MethodContext, method: 'sendMessage' | 'sendPhoto', param
   if (method === 'sendMessage' && text === '') return badRequest('Bad Request: message text is empty');
   if (method === 'sendMessage' && text.length > 4096) return badRequest('Bad Request: message is too long');
   if (method === 'sendPhoto' && text.length > 1024) return badRequest('Bad Request: message caption is too long');
-  if (method === 'sendPhoto' && (params.photo as string).trim() === '') return badRequest('Bad Request: there is no photo in the request');
+  if (method === 'sendPhoto' && (params.photo as string).trim() === '')
+    return badRequest('Bad Request: there is no photo in the request');
 
   const admission = context.limiter.admit(String(chat.id));
   if (!admission.ok) {
@@ -148,7 +174,8 @@ function send(context: MethodContext, method: 'sendMessage' | 'sendPhoto', param
   }
   const now = context.clock.now();
   const messageId = context.chats.nextMessageId(chat.id);
-  if (params.reply_markup !== undefined) context.chats.markups.set(`${chat.id}:${messageId}`, JSON.stringify(params.reply_markup));
+  if (params.reply_markup !== undefined)
+    context.chats.markups.set(`${chat.id}:${messageId}`, JSON.stringify(params.reply_markup));
   context.record({
     chatId: chat.id,
     messageId,
@@ -165,7 +192,10 @@ function send(context: MethodContext, method: 'sendMessage' | 'sendPhoto', param
   const content =
     method === 'sendMessage'
       ? { text }
-      : { photo: [{ file_id: `sandbox-photo-${messageId}`, file_unique_id: `p${messageId}`, width: 1280, height: 720 }], ...(text === '' ? {} : { caption: text }) };
+      : {
+          photo: [{ file_id: `sandbox-photo-${messageId}`, file_unique_id: `p${messageId}`, width: 1280, height: 720 }],
+          ...(text === '' ? {} : { caption: text }),
+        };
   return ok({
     message_id: messageId,
     date: Math.floor(now / 1000),
@@ -182,20 +212,24 @@ function setWebhook(context: MethodContext, params: Record<string, unknown>): Me
     context.hub.webhook = undefined;
     return ok(true, 'Webhook was deleted');
   }
-  if (!URL.canParse(url) || !/^https?:$/.test(new URL(url).protocol)) return badRequest('Bad Request: bad webhook: invalid webhook URL specified');
+  if (!URL.canParse(url) || !/^https?:$/.test(new URL(url).protocol))
+    return badRequest('Bad Request: bad webhook: invalid webhook URL specified');
   const secret = params.secret_token as string | undefined;
-  if (secret !== undefined && !/^[A-Za-z0-9_-]{1,256}$/.test(secret)) return badRequest('Bad Request: secret token contains unallowed characters');
+  if (secret !== undefined && !/^[A-Za-z0-9_-]{1,256}$/.test(secret))
+    return badRequest('Bad Request: secret token contains unallowed characters');
   context.hub.webhook = { url, secretToken: secret, allowedUpdates: params.allowed_updates as string[] | undefined };
   return ok(true, 'Webhook was set');
 }
 
 function editReplyMarkup(context: MethodContext, params: Record<string, unknown>): MethodAnswer {
-  if (params.chat_id === undefined || params.message_id === undefined) return badRequest('Bad Request: message identifier is not specified');
+  if (params.chat_id === undefined || params.message_id === undefined)
+    return badRequest('Bad Request: message identifier is not specified');
   const chat = context.chats.resolve(params.chat_id);
   if (!chat.ok) return error(chat.body);
   const messageId = params.message_id as number;
   const key = `${chat.id}:${messageId}`;
-  if (messageId < 1 || messageId > context.chats.lastMessageId(chat.id)) return badRequest('Bad Request: message to edit not found');
+  if (messageId < 1 || messageId > context.chats.lastMessageId(chat.id))
+    return badRequest('Bad Request: message to edit not found');
   const next = params.reply_markup === undefined ? undefined : JSON.stringify(params.reply_markup);
   if (next === context.chats.markups.get(key)) {
     return badRequest(
@@ -204,5 +238,10 @@ function editReplyMarkup(context: MethodContext, params: Record<string, unknown>
   }
   if (next === undefined) context.chats.markups.delete(key);
   else context.chats.markups.set(key, next);
-  return ok({ message_id: messageId, date: Math.floor(context.clock.now() / 1000), chat: { id: chat.id, type: chat.type }, ...(params.reply_markup === undefined ? {} : { reply_markup: params.reply_markup }) });
+  return ok({
+    message_id: messageId,
+    date: Math.floor(context.clock.now() / 1000),
+    chat: { id: chat.id, type: chat.type },
+    ...(params.reply_markup === undefined ? {} : { reply_markup: params.reply_markup }),
+  });
 }

@@ -29,7 +29,12 @@ interface Waiter {
 export interface UpdateHub {
   webhook: SandboxWebhook | undefined;
   push(update: Record<string, unknown>): Promise<UpdateDelivery>;
-  getUpdates(offset: number | undefined, limit: number, timeoutSeconds: number, onClose: (abort: () => void) => void): Promise<{ ok: true; result: SandboxUpdate[] } | ApiErrorBody>;
+  getUpdates(
+    offset: number | undefined,
+    limit: number,
+    timeoutSeconds: number,
+    onClose: (abort: () => void) => void,
+  ): Promise<{ ok: true; result: SandboxUpdate[] } | ApiErrorBody>;
   /** Updates not yet confirmed by an offset. */
   readonly pending: number;
   close(): void;
@@ -38,7 +43,8 @@ export interface UpdateHub {
 const CONFLICT_WEBHOOK: ApiErrorBody = {
   ok: false,
   error_code: 409,
-  description: "Conflict: can't use getUpdates method while webhook is active; use deleteWebhook to delete the webhook first",
+  description:
+    "Conflict: can't use getUpdates method while webhook is active; use deleteWebhook to delete the webhook first",
 };
 const CONFLICT_OTHER: ApiErrorBody = {
   ok: false,
@@ -120,6 +126,11 @@ async function postToWebhook(webhook: SandboxWebhook, update: SandboxUpdate): Pr
     await response.body.dump();
     return { updateId: update.update_id, via: 'webhook', status: response.statusCode };
   } catch (error) {
-    return { updateId: update.update_id, via: 'webhook', status: 0, error: error instanceof Error ? error.name : 'Error' };
+    return {
+      updateId: update.update_id,
+      via: 'webhook',
+      status: 0,
+      error: error instanceof Error ? error.name : 'Error',
+    };
   }
 }

@@ -43,7 +43,11 @@ export function createSandboxUsers(deps: {
     first_name: user.firstName ?? 'Cittadino',
     language_code: user.languageCode ?? 'it',
   });
-  const privateChat = (chatId: number): Record<string, unknown> => ({ id: chatId, type: 'private', first_name: 'Cittadino' });
+  const privateChat = (chatId: number): Record<string, unknown> => ({
+    id: chatId,
+    type: 'private',
+    first_name: 'Cittadino',
+  });
 
   return {
     sendUserMessage(chatId, text, user) {

@@ -9,7 +9,9 @@ const subsetUrl = new URL('./bot-api-subset.json', import.meta.url);
 
 describe('unit: Bot API spec subset', () => {
   it('matches what is extracted from the full spec copy (set UPDATE_SPEC_SUBSET=1 to regenerate)', () => {
-    const full = JSON.parse(gunzipSync(readFileSync(specUrl)).toString('utf8')) as Parameters<typeof extractSpecSubset>[0];
+    const full = JSON.parse(gunzipSync(readFileSync(specUrl)).toString('utf8')) as Parameters<
+      typeof extractSpecSubset
+    >[0];
     const expected = extractSpecSubset(full, readFileSync(licenseUrl, 'utf8'));
     if (process.env.UPDATE_SPEC_SUBSET === '1') writeFileSync(subsetUrl, `${JSON.stringify(expected, null, 2)}\n`);
     expect(JSON.parse(readFileSync(subsetUrl, 'utf8'))).toEqual(expected);

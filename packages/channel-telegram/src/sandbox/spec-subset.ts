@@ -52,7 +52,11 @@ interface FullSpec {
  * @param methods - Methods to keep.
  * @returns The subset, with keys sorted so the output is stable.
  */
-export function extractSpecSubset(full: FullSpec, license: string, methods: readonly string[] = SANDBOX_METHODS): SpecSubset {
+export function extractSpecSubset(
+  full: FullSpec,
+  license: string,
+  methods: readonly string[] = SANDBOX_METHODS,
+): SpecSubset {
   const slim = (entry: SpecEntry): SpecEntry => ({
     name: entry.name,
     ...(entry.fields ? { fields: entry.fields.map(({ name, types, required }) => ({ name, types, required })) } : {}),

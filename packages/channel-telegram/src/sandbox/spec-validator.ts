@@ -51,7 +51,10 @@ function validateObject(
     const path = `${prefix}${field.name}`;
     const value = input[field.name];
     if (value === undefined || value === null) {
-      if (field.required) return prefix === '' ? (EMPTY_MESSAGES[field.name] ?? `Bad Request: ${path} is empty`) : `Bad Request: field "${path}" is required`;
+      if (field.required)
+        return prefix === ''
+          ? (EMPTY_MESSAGES[field.name] ?? `Bad Request: ${path} is empty`)
+          : `Bad Request: field "${path}" is required`;
       continue;
     }
     const checked = validateValue(spec, field.types, value, path, strict, depth);
@@ -83,17 +86,36 @@ function validateValue(
     firstError ??= checked.error;
   }
   // A nested error says more than "wrong type" when only one type was possible.
-  return { error: types.length === 1 && firstError ? firstError : `Bad Request: field "${path}" must be of type ${types.join(' or ')}` };
+  return {
+    error:
+      types.length === 1 && firstError
+        ? firstError
+        : `Bad Request: field "${path}" must be of type ${types.join(' or ')}`,
+  };
 }
 
-function validateType(spec: SpecSubset, type: string, value: unknown, path: string, strict: boolean, depth: number): Checked {
+function validateType(
+  spec: SpecSubset,
+  type: string,
+  value: unknown,
+  path: string,
+  strict: boolean,
+  depth: number,
+): Checked {
   const wrong: Checked = { error: `Bad Request: field "${path}" must be of type ${type}` };
   if (type.startsWith('Array of ')) {
     const array = typeof value === 'string' ? parseJson(value) : value;
     if (!Array.isArray(array)) return wrong;
     const items: unknown[] = [];
     for (const [index, item] of array.entries()) {
-      const checked = validateValue(spec, [type.slice('Array of '.length)], item, `${path}[${index}]`, strict, depth + 1);
+      const checked = validateValue(
+        spec,
+        [type.slice('Array of '.length)],
+        item,
+        `${path}[${index}]`,
+        strict,
+        depth + 1,
+      );
       if (checked.error !== undefined) return checked;
       items.push(checked.value);
     }
@@ -106,7 +128,8 @@ function validateType(spec: SpecSubset, type: string, value: unknown, path: stri
       return wrong;
     case 'Float':
       if (typeof value === 'number' && Number.isFinite(value)) return { value };
-      if (typeof value === 'string' && value.trim() !== '' && Number.isFinite(Number(value))) return { value: Number(value) };
+      if (typeof value === 'string' && value.trim() !== '' && Number.isFinite(Number(value)))
+        return { value: Number(value) };
       return wrong;
     case 'Boolean':
       if (typeof value === 'boolean') return { value };

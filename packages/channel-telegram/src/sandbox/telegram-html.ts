@@ -2,7 +2,25 @@
 export type HtmlParseResult = { ok: true; text: string } | { ok: false; description: string };
 
 /** Tags Telegram's HTML mode accepts; anything else is an error. */
-const TAGS = new Set(['b', 'strong', 'i', 'em', 'u', 'ins', 's', 'strike', 'del', 'span', 'tg-spoiler', 'a', 'tg-emoji', 'code', 'pre', 'blockquote', 'tg-time']);
+const TAGS = new Set([
+  'b',
+  'strong',
+  'i',
+  'em',
+  'u',
+  'ins',
+  's',
+  'strike',
+  'del',
+  'span',
+  'tg-spoiler',
+  'a',
+  'tg-emoji',
+  'code',
+  'pre',
+  'blockquote',
+  'tg-time',
+]);
 
 const NAMED_ENTITIES: Record<string, string> = { lt: '<', gt: '>', amp: '&', quot: '"' };
 
@@ -39,7 +57,8 @@ export function parseTelegramHtml(html: string): HtmlParseResult {
         if (!match) return fail('Unexpected character in start tag');
         const name = match[1]!.toLowerCase();
         if (!TAGS.has(name)) return fail(`Unsupported start tag "${name}"`);
-        if (name === 'a' && !/\shref\s*=\s*"[^"]*"/.test(match[2] ?? '')) return fail('Tag "a" must have an href attribute');
+        if (name === 'a' && !/\shref\s*=\s*"[^"]*"/.test(match[2] ?? ''))
+          return fail('Tag "a" must have an href attribute');
         stack.push(name);
       }
       index = end + 1;

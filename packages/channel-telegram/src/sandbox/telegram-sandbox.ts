@@ -4,7 +4,13 @@ import { sleep, systemClock, type Clock } from '@banditore/core';
 import subsetJson from './bot-api-subset.json';
 import { createChatRegistry } from './sandbox-chats.js';
 import { createSendLimiter, DEFAULT_SANDBOX_LIMITS, type SandboxLimits } from './sandbox-limits.js';
-import { runMethod, type MethodContext, type SandboxBot, type SandboxCallbackAnswer, type SandboxMessage } from './sandbox-methods.js';
+import {
+  runMethod,
+  type MethodContext,
+  type SandboxBot,
+  type SandboxCallbackAnswer,
+  type SandboxMessage,
+} from './sandbox-methods.js';
 import { createSandboxUsers, type SandboxUsers } from './sandbox-users.js';
 import { createUpdateHub, type SandboxWebhook } from './sandbox-updates.js';
 import { SANDBOX_METHODS, type SpecSubset } from './spec-subset.js';
@@ -109,7 +115,12 @@ export async function createTelegramSandbox(options: TelegramSandboxOptions = {}
   const clock = options.clock ?? systemClock;
   let latencyMs = options.latencyMs ?? 0;
   const recordLimit = options.recordLimit ?? 10_000;
-  const bot: SandboxBot = { id: 1_000_001, username: 'banditore_sandbox_bot', firstName: 'Banditore Sandbox', ...options.bot };
+  const bot: SandboxBot = {
+    id: 1_000_001,
+    username: 'banditore_sandbox_bot',
+    firstName: 'Banditore Sandbox',
+    ...options.bot,
+  };
   const resolveLimits = (limits: TelegramSandboxOptions['limits']): SandboxLimits | false =>
     limits === false ? false : { ...DEFAULT_SANDBOX_LIMITS, ...limits };
   let limiter = createSendLimiter(resolveLimits(options.limits), clock);
@@ -166,11 +177,17 @@ export async function createTelegramSandbox(options: TelegramSandboxOptions = {}
     if (answer.status >= 400 && answer.status !== 429) counters.rejected++;
     const payload = JSON.stringify(answer.body);
     if (response.destroyed) return;
-    response.writeHead(answer.status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(payload) });
+    response.writeHead(answer.status, {
+      'content-type': 'application/json',
+      'content-length': Buffer.byteLength(payload),
+    });
     response.end(payload);
   }
 
-  async function answerFor(request: IncomingMessage, response: ServerResponse): Promise<{ status: number; body: object }> {
+  async function answerFor(
+    request: IncomingMessage,
+    response: ServerResponse,
+  ): Promise<{ status: number; body: object }> {
     const url = new URL(request.url ?? '/', 'http://sandbox');
     const match = /^\/bot([^/]+)\/([A-Za-z0-9_]+)$/.exec(url.pathname);
     if (!match) return notFound();
@@ -299,13 +316,17 @@ async function readParams(
   let size = 0;
   for await (const chunk of request as AsyncIterable<Buffer>) {
     size += chunk.length;
-    if (size > MAX_BODY_BYTES) return { status: 413, body: { ok: false, error_code: 413, description: 'Request Entity Too Large' } };
+    if (size > MAX_BODY_BYTES)
+      return { status: 413, body: { ok: false, error_code: 413, description: 'Request Entity Too Large' } };
     chunks.push(chunk);
   }
   if (size === 0) return { params };
   const text = Buffer.concat(chunks).toString('utf8');
   const type = (request.headers['content-type'] ?? '').toLowerCase();
-  const badRequest = (description: string): { status: number; body: object } => ({ status: 400, body: { ok: false, error_code: 400, description } });
+  const badRequest = (description: string): { status: number; body: object } => ({
+    status: 400,
+    body: { ok: false, error_code: 400, description },
+  });
   if (type.startsWith('application/json')) {
     let body: unknown;
     try {
@@ -313,10 +334,13 @@ async function readParams(
     } catch {
       return badRequest("Bad Request: can't parse JSON object");
     }
-    if (typeof body !== 'object' || body === null || Array.isArray(body)) return badRequest("Bad Request: can't parse JSON object");
+    if (typeof body !== 'object' || body === null || Array.isArray(body))
+      return badRequest("Bad Request: can't parse JSON object");
     return { params: { ...params, ...(body as Record<string, unknown>) } };
   }
-  if (type.startsWith('application/x-www-form-urlencoded')) return { params: { ...params, ...Object.fromEntries(new URLSearchParams(text)) } };
-  if (type.startsWith('multipart/form-data')) return badRequest('Bad Request: the sandbox does not accept uploads; send a file_id or an HTTP URL');
+  if (type.startsWith('application/x-www-form-urlencoded'))
+    return { params: { ...params, ...Object.fromEntries(new URLSearchParams(text)) } };
+  if (type.startsWith('multipart/form-data'))
+    return badRequest('Bad Request: the sandbox does not accept uploads; send a file_id or an HTTP URL');
   return badRequest('Bad Request: unsupported content type');
 }

@@ -117,14 +117,12 @@ describe('long polling: backoff (MockAgent, manual clock)', () => {
     const pool = agent.get(API);
     pool.intercept({ path: `/bot${TEST_TOKEN}/deleteWebhook`, method: 'POST' }).reply(200, { ok: true, result: true });
     const getUpdates = { path: `/bot${TEST_TOKEN}/getUpdates`, method: 'POST' };
-    pool
-      .intercept(getUpdates)
-      .reply(429, {
-        ok: false,
-        error_code: 429,
-        description: 'Too Many Requests: retry after 4',
-        parameters: { retry_after: 4 },
-      });
+    pool.intercept(getUpdates).reply(429, {
+      ok: false,
+      error_code: 429,
+      description: 'Too Many Requests: retry after 4',
+      parameters: { retry_after: 4 },
+    });
     pool.intercept(getUpdates).reply(502, 'Bad Gateway');
     pool.intercept(getUpdates).reply(502, 'Bad Gateway');
     // Like Telegram, hold an empty answer for a while (an instant one would make the loop spin).

@@ -55,14 +55,49 @@ export function failingContrast(probes: ContrastProbe[], surface: string): strin
 export function fallbackCss(names: string[]): string {
   const rules = Object.entries(PALETTE)
     .filter(([level]) => names.includes(level))
-    .map(([level, c]) => `--_${level}-bg:${c.bg}!important;--_${level}-fg:${c.fg}!important;--_${level}-border:${c.border}!important;`);
+    .map(
+      ([level, c]) =>
+        `--_${level}-bg:${c.bg}!important;--_${level}-fg:${c.fg}!important;--_${level}-border:${c.border}!important;`,
+    );
   if (names.includes('brand')) rules.push(`--_brand:${BRAND.bg}!important;--_brand-fg:${BRAND.fg}!important;`);
   if (names.includes('text')) rules.push('--_text:#1a1a1a!important;--_surface:#fff!important;');
   return `:host{${rules.join('')}}`;
 }
 
+const state = new WeakMap<ShadowRoot, { pinned: string[]; sheet: CSSStyleSheet }>();
+
+/**
+ * Checks a rendered widget: each alert card, the subscribe button and the base text. Pairs under
+ * 4.5:1 are pinned back to the defaults in the widget's own extra stylesheet, and reported once.
+ *
+ * @param root - The widget's shadow root.
+ * @param report - Receives `{ code: 'CONTRAST', message }` for each newly failing pair.
+ */
+export function checkContrast(root: ShadowRoot, report: (detail: { code: string; message: string }) => void): void {
+  let entry = state.get(root);
+  if (!entry) {
+    entry = { pinned: [], sheet: new CSSStyleSheet() };
+    state.set(root, entry);
+    root.adoptedStyleSheets = [...root.adoptedStyleSheets, entry.sheet];
+  }
+  const wrapper = root.querySelector('.w')!;
+  const probes: ContrastProbe[] = [...root.querySelectorAll('li.a')].map((element) => ({
+    element,
+    name: /l-([a-z-]+)/.exec(element.className)?.[1] ?? '',
+  }));
+  const subscribe = root.querySelector<HTMLElement>('.sub');
+  if (subscribe && !subscribe.hidden) probes.push({ element: subscribe, name: 'brand' });
+  probes.push({ element: wrapper, name: 'text' });
+  const failing = failingContrast(probes, getComputedStyle(wrapper).backgroundColor).filter(
+    (name) => !entry.pinned.includes(name),
+  );
+  if (failing.length === 0) return;
+  entry.pinned.push(...failing);
+  for (const name of failing) report({ code: 'CONTRAST', message: `${name} colours under 4.5:1, defaults used` });
+  entry.sheet.replaceSync(fallbackCss(entry.pinned));
+}
+
 /** The lazily loaded contrast-check module. */
 export interface ContrastModule {
-  failingContrast: typeof failingContrast;
-  fallbackCss: typeof fallbackCss;
+  checkContrast: typeof checkContrast;
 }

@@ -5,7 +5,6 @@ import { t } from './i18n.js';
 import { startLive, type Live, type LiveStatus } from './live.js';
 import { LEVELS, infoFor, parseAlert, parseFeed, safeUrl, type FeedMeta, type WidgetAlert } from './model.js';
 import { loadContrastCheck, loadPanel } from './chunks.js';
-import type { PanelModule } from './panel-types.js';
 import { createView, type View } from './view.js';
 
 /** `detail` of the `banditore-update` event. */
@@ -41,8 +40,6 @@ const rank = (alert: WidgetAlert): number => LEVELS.indexOf(alert.level);
 export class BanditoreAlertsElement extends HTMLElement {
   /** Attributes whose changes the element reacts to. */
   static readonly observedAttributes = ATTRIBUTES;
-  /** Loads the subscription panel module; the script-tag build resolves it next to the script. */
-  static panelLoader: () => Promise<PanelModule> = loadPanel;
 
   #view: View | undefined;
   #announcer: Announcer | undefined;
@@ -86,7 +83,7 @@ export class BanditoreAlertsElement extends HTMLElement {
       data: () => ({ alerts: this.#alerts, meta: this.#meta, status: this.#status, loaded: this.#loaded }),
       dismissals: () => this.#dismissals!,
       emit: (type, detail, cancelable) => this.#emit(type, detail, cancelable),
-      loadPanel: () => BanditoreAlertsElement.panelLoader(),
+      loadPanel,
       loadContrastCheck,
       archive: safeUrl(this.querySelector('a[href]')?.getAttribute('href')),
     });

@@ -5,7 +5,10 @@ export type UiLanguage = 'it' | 'en';
 
 // Messages as one string per language, split on "|", in the order of KEYS: every byte counts in
 // the script-tag bundle, and the keys are written once instead of once per language.
-const KEYS = 'title titleNoName critical high medium info all-clear exercise test todo where source from until range none loading updated stale error dismiss dismissName more subscribe archive newMany lost'.split(' ');
+const KEYS =
+  'title titleNoName critical high medium info all-clear exercise test todo where source from until range none loading updated stale error dismiss dismissName more subscribe archive newMany lost'.split(
+    ' ',
+  );
 
 const it = (
   'Avvisi del Comune di {0}|' +
@@ -105,7 +108,9 @@ export type MessageKey =
  * @param args - Values for the placeholders.
  */
 export function t(language: UiLanguage, key: MessageKey | Level, ...args: (string | number)[]): string {
-  return (language === 'en' ? en : it)[KEYS.indexOf(key)]!.replace(/\{(\d)\}/g, (_, index: string) => String(args[Number(index)]));
+  return (language === 'en' ? en : it)[KEYS.indexOf(key)]!.replace(/\{(\d)\}/g, (_, index: string) =>
+    String(args[Number(index)]),
+  );
 }
 
 /** Picks the UI language from a language tag: English for `en*`, Italian otherwise. */

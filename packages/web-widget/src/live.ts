@@ -11,11 +11,11 @@ export interface LiveOptions {
   mode: 'auto' | 'sse' | 'poll' | 'off';
   pollMs: number;
   preview: boolean;
-  onDocument(document: unknown): { sse?: string } | undefined;
-  onUpsert(alert: unknown): void;
-  onRemove(id: string): void;
+  onDocument: (document: unknown) => { sse?: string } | undefined;
+  onUpsert: (alert: unknown) => void;
+  onRemove: (id: string) => void;
   /** `error` means "failed, retrying in `retryInMs`"; the element shows it as `stale` when it has data. */
-  onStatus(status: LiveStatus, retryInMs?: number): void;
+  onStatus: (status: LiveStatus, retryInMs?: number) => void;
 }
 
 /** A running connection. */
@@ -69,7 +69,7 @@ export function startLive(options: LiveOptions): Live {
     clear();
     const wait = backoffMs(failures++);
     options.onStatus('error', wait);
-    timer = setTimeout(connect, wait);
+    timer = setTimeout(() => void connect(), wait);
   };
 
   const poll = async (): Promise<boolean> => {
@@ -88,20 +88,24 @@ export function startLive(options: LiveOptions): Live {
     const target = lastEventId ? withParam(url, 'lastEventId', lastEventId) : url;
     const es = new EventSource(options.preview ? withParam(target, 'preview', '') : target);
     source = es;
-    const track = (event: MessageEvent<string>): boolean => {
-      if (event.lastEventId) lastEventId = event.lastEventId;
-      return source === es;
-    };
+    const on = (type: string, handle: (data: unknown) => void): void =>
+      es.addEventListener(type, (event) => {
+        const message = event as MessageEvent<string>;
+        if (message.lastEventId) lastEventId = message.lastEventId;
+        try {
+          if (source === es) handle(JSON.parse(message.data));
+        } catch {
+          // A malformed event is skipped; the next snapshot puts things right.
+        }
+      });
     es.onopen = () => {
       failures = 0;
       sseFailures = 0;
       options.onStatus('live');
     };
-    es.addEventListener('snapshot', (event) => track(event) && options.onDocument(JSON.parse(event.data)));
-    es.addEventListener('upsert', (event) => track(event) && options.onUpsert(JSON.parse(event.data)));
-    es.addEventListener('remove', (event) => {
-      if (track(event)) options.onRemove(String((JSON.parse(event.data) as { id: unknown }).id));
-    });
+    on('snapshot', options.onDocument);
+    on('upsert', options.onUpsert);
+    on('remove', (data) => options.onRemove(String((data as { id: unknown }).id)));
     es.onerror = () => {
       if (source !== es) return;
       // The browser would retry on its own, but without our back-off; take over.
@@ -125,7 +129,7 @@ export function startLive(options: LiveOptions): Live {
     if (sse && !usePolling && streamUrl) return openStream(streamUrl);
     if (options.mode === 'off') return options.onStatus('idle');
     options.onStatus('polling', options.pollMs);
-    timer = setTimeout(connect, options.pollMs);
+    timer = setTimeout(() => void connect(), options.pollMs);
   };
 
   const pause = (): void => {

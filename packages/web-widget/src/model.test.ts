@@ -1,5 +1,14 @@
 import { describe, expect, it, test } from 'vitest';
-import { backoffMs, cleanText, levelOf, parseAlert, parseFeed, safeUrl, selectAlerts, type WidgetAlert } from './model.js';
+import {
+  backoffMs,
+  cleanText,
+  levelOf,
+  parseAlert,
+  parseFeed,
+  safeUrl,
+  selectAlerts,
+  type WidgetAlert,
+} from './model.js';
 
 const raw = (overrides: Record<string, unknown> = {}): Record<string, unknown> => ({
   id: 'a1',
@@ -70,7 +79,13 @@ describe('parseAlert', () => {
         sent: 'not a date',
       }),
     );
-    expect(parsed).toMatchObject({ id: 'a1', revision: 2, level: 'high', area: 'Centro storico', expires: '2025-03-01T20:00:00+01:00' });
+    expect(parsed).toMatchObject({
+      id: 'a1',
+      revision: 2,
+      level: 'high',
+      area: 'Centro storico',
+      expires: '2025-03-01T20:00:00+01:00',
+    });
     expect(parsed!.links).toEqual([{ label: 'Bollettino', url: 'https://protezionecivile.example/b.pdf' }]);
     expect(parsed!.sent).toBeUndefined();
   });
@@ -84,7 +99,13 @@ describe('parseAlert', () => {
 
 describe('parseFeed', () => {
   it('accepts a version 1 document and skips broken alerts', () => {
-    const feed = parseFeed({ version: 1, revision: 7, comune: { name: 'Jesi' }, live: { sse: '/s' }, alerts: [raw(), { id: 'x' }] });
+    const feed = parseFeed({
+      version: 1,
+      revision: 7,
+      comune: { name: 'Jesi' },
+      live: { sse: '/s' },
+      alerts: [raw(), { id: 'x' }],
+    });
     expect(feed?.meta).toMatchObject({ comune: 'Jesi', revision: 7, sse: '/s' });
     expect(feed?.alerts.map((a) => a.id)).toEqual(['a1']);
   });

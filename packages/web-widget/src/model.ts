@@ -146,7 +146,8 @@ export function parseFeed(raw: unknown): { meta: FeedMeta; alerts: WidgetAlert[]
   const comune = isObject(raw.comune) ? cleanText(raw.comune.name, 200) : undefined;
   const channels = isObject(raw.channels) ? (raw.channels as FeedMeta['channels']) : {};
   const topics = (Array.isArray(raw.topics) ? (raw.topics as unknown[]) : []).filter(
-    (topic): topic is FeedMeta['topics'][number] => isObject(topic) && typeof topic.id === 'string' && isObject(topic.label),
+    (topic): topic is FeedMeta['topics'][number] =>
+      isObject(topic) && typeof topic.id === 'string' && isObject(topic.label),
   );
   const live = isObject(raw.live) ? raw.live : {};
   const meta: FeedMeta = { comune: comune ?? '', topics, channels, revision: Number(raw.revision) || 0 };

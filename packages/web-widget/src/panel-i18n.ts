@@ -3,7 +3,8 @@ import type { UiLanguage } from './i18n.js';
 const it = {
   title: 'Ricevi gli avvisi del Comune di {0}',
   titleNoName: 'Ricevi gli avvisi del Comune',
-  intro: 'Scegli gli argomenti e poi il canale. Puoi cancellarti quando vuoi: scrivi /stop al bot Telegram o STOP su WhatsApp.',
+  intro:
+    'Scegli gli argomenti e poi il canale. Puoi cancellarti quando vuoi: scrivi /stop al bot Telegram o STOP su WhatsApp.',
   topics: 'Argomenti',
   topicsHint: 'Se non ne scegli nessuno ricevi tutti gli avvisi.',
   bot: 'Iscriviti con il bot Telegram',
@@ -18,7 +19,8 @@ const it = {
 const en: typeof it = {
   title: 'Get the alerts from the Comune of {0}',
   titleNoName: 'Get the alerts from the Comune',
-  intro: 'Choose the topics, then the channel. You can stop at any time: send /stop to the Telegram bot or STOP on WhatsApp.',
+  intro:
+    'Choose the topics, then the channel. You can stop at any time: send /stop to the Telegram bot or STOP on WhatsApp.',
   topics: 'Topics',
   topicsHint: 'If you choose none you get every alert.',
   bot: 'Subscribe with the Telegram bot',

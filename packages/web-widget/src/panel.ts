@@ -35,7 +35,16 @@ function qrCode(text: string, label: string): SVGSVGElement {
     }
   });
   for (const [element, attrs] of [
-    [svg, { viewBox: `0 0 ${size} ${size}`, class: 'qr', role: 'img', 'aria-label': label, 'shape-rendering': 'crispEdges' }],
+    [
+      svg,
+      {
+        viewBox: `0 0 ${size} ${size}`,
+        class: 'qr',
+        role: 'img',
+        'aria-label': label,
+        'shape-rendering': 'crispEdges',
+      },
+    ],
     [background, { width: size, height: size, fill: '#fff' }],
     [path, { d, fill: '#000' }],
   ] as const) {
@@ -65,23 +74,44 @@ export function mountPanel(box: HTMLElement, data: PanelData): () => void {
   const { lang } = data;
   const { comune = '', topics = [], channels = {} } = data.meta ?? {};
   const showQr = matchMedia('(min-width: 48em) and (any-pointer: fine)').matches;
-  const heading = h(`h${data.headingLevel}` as 'h3', { class: 'h', tabindex: '-1' }, comune ? pt(lang, 'title', comune) : pt(lang, 'titleNoName'));
+  const heading = h(
+    `h${data.headingLevel}` as 'h3',
+    { class: 'h', tabindex: '-1' },
+    comune ? pt(lang, 'title', comune) : pt(lang, 'titleNoName'),
+  );
   const boxes = topics.map((topic) => {
     const input = h('input', { type: 'checkbox', value: topic.id, checked: data.topics.includes(topic.id) });
-    return { input, label: h('label', null, input, topic.label[lang] ?? topic.label.it ?? Object.values(topic.label)[0] ?? topic.id) };
+    return {
+      input,
+      label: h('label', null, input, topic.label[lang] ?? topic.label.it ?? Object.values(topic.label)[0] ?? topic.id),
+    };
   });
   const list = h('ul', { class: 'ch' });
   const draw = (): void => {
     const chosen = boxes.filter((b) => b.input.checked).map((b) => b.input.value);
     const items: HTMLLIElement[] = [];
     const add = (href: string, text: string, hint?: string, qr = false): void => {
-      items.push(h('li', null, h('a', { href, rel: 'noopener noreferrer' }, text), hint && h('p', null, hint), qr && showQr && qrCode(href, pt(lang, 'qr', text))));
+      items.push(
+        h(
+          'li',
+          null,
+          h('a', { href, rel: 'noopener noreferrer' }, text),
+          hint && h('p', null, hint),
+          qr && showQr && qrCode(href, pt(lang, 'qr', text)),
+        ),
+      );
     };
     if (channels.telegram?.bot) add(telegramLink(channels.telegram.bot, chosen), pt(lang, 'bot'), undefined, true);
-    if (channels.telegram?.channel) add(`https://t.me/${encodeURIComponent(channels.telegram.channel)}`, pt(lang, 'channel'));
+    if (channels.telegram?.channel)
+      add(`https://t.me/${encodeURIComponent(channels.telegram.channel)}`, pt(lang, 'channel'));
     const wa = channels.whatsapp;
     if (wa?.number && wa.optinKeyword) {
-      add(whatsappLink(wa.number, wa.optinKeyword, chosen), pt(lang, 'whatsapp'), pt(lang, 'whatsappHint', [wa.optinKeyword, ...chosen].join(' ')), true);
+      add(
+        whatsappLink(wa.number, wa.optinKeyword, chosen),
+        pt(lang, 'whatsapp'),
+        pt(lang, 'whatsappHint', [wa.optinKeyword, ...chosen].join(' ')),
+        true,
+      );
     }
     const slot = h('slot', { name: 'notifications' });
     const slotItem = h('li', null, slot);
@@ -103,7 +133,14 @@ export function mountPanel(box: HTMLElement, data: PanelData): () => void {
       { class: 'pn' },
       heading,
       h('p', null, pt(lang, 'intro')),
-      boxes.length > 0 && h('fieldset', null, h('legend', null, pt(lang, 'topics')), ...boxes.map((b) => b.label), h('p', null, pt(lang, 'topicsHint'))),
+      boxes.length > 0 &&
+        h(
+          'fieldset',
+          null,
+          h('legend', null, pt(lang, 'topics')),
+          ...boxes.map((b) => b.label),
+          h('p', null, pt(lang, 'topicsHint')),
+        ),
       list,
       h('div', { class: 'row' }, close),
     ),

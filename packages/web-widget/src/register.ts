@@ -16,7 +16,9 @@ export function defineBanditoreAlerts(tagName = 'banditore-alerts'): CustomEleme
   const existing = customElements.get(tagName);
   if (existing) return existing;
   // A second name needs its own subclass: one constructor cannot be registered twice.
-  const constructor = customElements.getName?.(BanditoreAlertsElement) ? class extends BanditoreAlertsElement {} : BanditoreAlertsElement;
+  const constructor = customElements.getName?.(BanditoreAlertsElement)
+    ? class extends BanditoreAlertsElement {}
+    : BanditoreAlertsElement;
   customElements.define(tagName, constructor);
   return constructor;
 }

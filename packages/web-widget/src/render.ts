@@ -21,7 +21,11 @@ export interface RenderContext {
  * @param ctx - Language, heading level, layout.
  * @param dismissButton - The dismiss control, or `null` (critical alerts cannot be dismissed).
  */
-export function renderAlert(alert: WidgetAlert, ctx: RenderContext, dismissButton: HTMLButtonElement | null): HTMLLIElement {
+export function renderAlert(
+  alert: WidgetAlert,
+  ctx: RenderContext,
+  dismissButton: HTMLButtonElement | null,
+): HTMLLIElement {
   const { lang } = ctx;
   const info = infoFor(alert, lang);
   // Text in another language than the page's is marked so screen readers switch voice (WCAG 3.1.2).
@@ -47,9 +51,15 @@ export function renderAlert(alert: WidgetAlert, ctx: RenderContext, dismissButto
         : alert.effective && t(lang, 'from', when(alert.effective));
   const paragraphs = (info.description ?? '').split(/\n\s*\n/).filter((p) => p.trim());
   const body = [
-    paragraphs.length > 0 && h('div', { class: 'bd', part: 'body', lang: textLang }, ...paragraphs.map((p) => h('p', null, p))),
+    paragraphs.length > 0 &&
+      h('div', { class: 'bd', part: 'body', lang: textLang }, ...paragraphs.map((p) => h('p', null, p))),
     info.instruction &&
-      h('div', { class: 'todo' }, h('p', { class: 'tt' }, t(lang, 'todo')), h('p', { lang: textLang }, info.instruction)),
+      h(
+        'div',
+        { class: 'todo' },
+        h('p', { class: 'tt' }, t(lang, 'todo')),
+        h('p', { lang: textLang }, info.instruction),
+      ),
     h(
       'div',
       { class: 'meta', part: 'meta' },
@@ -58,10 +68,20 @@ export function renderAlert(alert: WidgetAlert, ctx: RenderContext, dismissButto
       alert.sender && h('p', null, t(lang, 'source', alert.sender)),
     ),
     alert.links.length > 0 &&
-      h('ul', { class: 'lk' }, ...alert.links.map((link) => h('li', null, h('a', { href: link.url, rel: 'noopener noreferrer', part: 'link' }, link.label)))),
+      h(
+        'ul',
+        { class: 'lk' },
+        ...alert.links.map((link) =>
+          h('li', null, h('a', { href: link.url, rel: 'noopener noreferrer', part: 'link' }, link.label)),
+        ),
+      ),
     dismissButton && h('div', { class: 'row' }, dismissButton),
   ];
-  const attrs = { class: `a l-${alert.level}${ctx.fresh ? ' new' : ''}`, part: `alert alert-${alert.level}`, 'data-id': alert.id };
+  const attrs = {
+    class: `a l-${alert.level}${ctx.fresh ? ' new' : ''}`,
+    part: `alert alert-${alert.level}`,
+    'data-id': alert.id,
+  };
   return ctx.compact
     ? h('li', attrs, h('details', null, h('summary', { class: 'h' }, ...title), ...body))
     : h('li', attrs, h(`h${ctx.headingLevel}` as 'h2', { class: 'h', part: 'heading' }, ...title), ...body);

@@ -43,17 +43,31 @@ const THEMABLE = [
  * changed: a citizen tabbing through the list keeps their focus while updates arrive.
  */
 export function createView(root: ShadowRoot, regions: HTMLElement[], host: ViewHost): View {
-  const fallback = new CSSStyleSheet();
-  root.adoptedStyleSheets = [styleSheet(), fallback];
+  root.adoptedStyleSheets = [styleSheet()];
   // role=heading rather than <hN>: the level follows the heading-level attribute without rebuilding.
   const title = h('div', { id: 't', class: 't', role: 'heading', tabindex: '-1' });
   const status = h('p', { class: 'st', part: 'status' });
   const list = h('ul', { class: 'ls' });
   const more = h('button', { type: 'button', hidden: true });
-  const subscribe = h('button', { type: 'button', class: 'sub', part: 'subscribe-button', 'aria-expanded': 'false', 'aria-controls': 'p', hidden: true });
+  const subscribe = h('button', {
+    type: 'button',
+    class: 'sub',
+    part: 'subscribe-button',
+    'aria-expanded': 'false',
+    'aria-controls': 'p',
+    hidden: true,
+  });
   const panel = h('div', { id: 'p', part: 'panel', hidden: true });
   const archive = host.archive ? h('a', { href: host.archive, part: 'link' }) : null;
-  const section = h('section', { 'aria-labelledby': 't' }, title, status, list, h('div', { class: 'row' }, more, archive, subscribe), panel);
+  const section = h(
+    'section',
+    { 'aria-labelledby': 't' },
+    title,
+    status,
+    list,
+    h('div', { class: 'row' }, more, archive, subscribe),
+    panel,
+  );
   const wrapper = h('div', { class: 'w', part: 'container' }, section, ...regions);
   root.replaceChildren(wrapper);
 
@@ -64,7 +78,6 @@ export function createView(root: ShadowRoot, regions: HTMLElement[], host: ViewH
   let lastUpdate: Date | undefined;
   let expiryTimer: ReturnType<typeof setTimeout> | undefined;
   let panelOpen = false;
-  const pinned: string[] = [];
 
   const focusAfterRender = (id: string | undefined): void => {
     const card = id ? list.querySelector<HTMLElement>(`li[data-id="${CSS.escape(id)}"]`) : null;
@@ -82,7 +95,11 @@ export function createView(root: ShadowRoot, regions: HTMLElement[], host: ViewH
   };
 
   const dismissButton = (alert: WidgetAlert, lang: WidgetConfig['lang']): HTMLButtonElement => {
-    const button = h('button', { type: 'button', part: 'dismiss', 'aria-label': t(lang, 'dismissName', infoFor(alert, lang).headline) }, t(lang, 'dismiss'));
+    const button = h(
+      'button',
+      { type: 'button', part: 'dismiss', 'aria-label': t(lang, 'dismissName', infoFor(alert, lang).headline) },
+      t(lang, 'dismiss'),
+    );
     button.addEventListener('click', () => dismiss(alert));
     return button;
   };
@@ -100,19 +117,8 @@ export function createView(root: ShadowRoot, regions: HTMLElement[], host: ViewH
     // Only a page that sets its own colours can break contrast: the defaults are checked by tests.
     const style = getComputedStyle(root.host);
     if (!THEMABLE.some((name) => style.getPropertyValue(name).trim())) return;
-    const probes = [...list.children].map((element) => ({ element, name: /l-([a-z-]+)/.exec(element.className)?.[1] ?? '' }));
-    if (!subscribe.hidden) probes.push({ element: subscribe, name: 'brand' });
-    probes.push({ element: wrapper, name: 'text' });
     host.loadContrastCheck().then(
-      (module) => {
-        const failing = module.failingContrast(probes, getComputedStyle(wrapper).backgroundColor).filter((name) => !pinned.includes(name));
-        if (failing.length === 0) return;
-        pinned.push(...failing);
-        for (const name of failing) {
-          host.emit('banditore-error', { code: 'CONTRAST', message: `${name} colours under 4.5:1, defaults used` });
-        }
-        fallback.replaceSync(module.fallbackCss(pinned));
-      },
+      (module) => module.checkContrast(root, (detail) => host.emit('banditore-error', detail)),
       () => undefined,
     );
   };
@@ -124,8 +130,13 @@ export function createView(root: ShadowRoot, regions: HTMLElement[], host: ViewH
     const lang = config.lang;
     const comune = state.meta?.comune;
     title.setAttribute('aria-level', String(config.headingLevel));
-    title.textContent = (comune ? t(lang, 'title', comune) : t(lang, 'titleNoName'));
-    const visible = selectAlerts(state.alerts.values(), { preview: config.preview, minLevel: config.minLevel, topics: config.topics, now: Date.now() });
+    title.textContent = comune ? t(lang, 'title', comune) : t(lang, 'titleNoName');
+    const visible = selectAlerts(state.alerts.values(), {
+      preview: config.preview,
+      minLevel: config.minLevel,
+      topics: config.topics,
+      now: Date.now(),
+    });
     status.textContent = statusText(config, state, visible.length);
     const dismissals = host.dismissals();
     shown = visible.filter((alert) => alert.level === 'critical' || !dismissals.has(alert.id, alert.revision));
@@ -134,13 +145,22 @@ export function createView(root: ShadowRoot, regions: HTMLElement[], host: ViewH
     const active = root.activeElement;
     const activeCard = active?.closest('li[data-id]')?.getAttribute('data-id');
 
-    const ctx = { lang, headingLevel: Math.min(6, config.headingLevel + 1), compact: config.layout === 'compact', fresh: false };
+    const ctx = {
+      lang,
+      headingLevel: Math.min(6, config.headingLevel + 1),
+      compact: config.layout === 'compact',
+      fresh: false,
+    };
     const seen = new Set<string>();
     items.forEach((alert, index) => {
       const key = `${alert.id}@${alert.revision}|${config.layout}|${lang}|${ctx.headingLevel}`;
       let entry = rendered.get(alert.id);
       if (entry?.key !== key) {
-        const element = renderAlert(alert, { ...ctx, fresh: fresh?.has(alert.id) ?? false }, alert.level === 'critical' ? null : dismissButton(alert, lang));
+        const element = renderAlert(
+          alert,
+          { ...ctx, fresh: fresh?.has(alert.id) ?? false },
+          alert.level === 'critical' ? null : dismissButton(alert, lang),
+        );
         entry?.element.remove();
         entry = { key, element };
         rendered.set(alert.id, entry);
@@ -165,7 +185,8 @@ export function createView(root: ShadowRoot, regions: HTMLElement[], host: ViewH
 
     clearTimeout(expiryTimer);
     const next = Math.min(...items.map((alert) => (alert.expires ? Date.parse(alert.expires) : Infinity)));
-    if (next !== Infinity) expiryTimer = setTimeout(() => render(), Math.min(3_600_000, Math.max(0, next - Date.now() + 50)));
+    if (next !== Infinity)
+      expiryTimer = setTimeout(() => render(), Math.min(3_600_000, Math.max(0, next - Date.now() + 50)));
     checkContrast();
   };
 
@@ -188,7 +209,13 @@ export function createView(root: ShadowRoot, regions: HTMLElement[], host: ViewH
     try {
       const module = await host.loadPanel();
       const { lang, headingLevel, topics } = host.config();
-      const focus = module.mountPanel(panel, { lang, headingLevel: Math.min(6, headingLevel + 1), meta: host.data().meta, topics, onClose: closePanel });
+      const focus = module.mountPanel(panel, {
+        lang,
+        headingLevel: Math.min(6, headingLevel + 1),
+        meta: host.data().meta,
+        topics,
+        onClose: closePanel,
+      });
       panel.hidden = false;
       focus();
     } catch {

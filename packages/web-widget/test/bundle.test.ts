@@ -26,7 +26,15 @@ describe('script-tag bundle', () => {
     'uses no HTML or code sinks: %s',
     (name) => {
       const code = file(name).toString();
-      for (const sink of ['innerHTML', 'outerHTML', 'insertAdjacentHTML', 'document.write', 'eval(', 'new Function', '.cookie']) {
+      for (const sink of [
+        'innerHTML',
+        'outerHTML',
+        'insertAdjacentHTML',
+        'document.write',
+        'eval(',
+        'new Function',
+        '.cookie',
+      ]) {
         expect(code, sink).not.toContain(sink);
       }
     },

@@ -11,9 +11,14 @@ import { CHROMIUM } from './helpers/browser.js';
  */
 export default function setup(): void {
   if (!existsSync(CHROMIUM)) {
-    throw new Error(`Chromium not found at ${CHROMIUM}: install Debian's package (apt-get install -y chromium) or set CHROMIUM_PATH`);
+    throw new Error(
+      `Chromium not found at ${CHROMIUM}: install Debian's package (apt-get install -y chromium) or set CHROMIUM_PATH`,
+    );
   }
   const root = fileURLToPath(new URL('..', import.meta.url));
   const tsup = join(dirname(createRequire(import.meta.url).resolve('tsup/package.json')), 'dist', 'cli-default.js');
-  execFileSync(process.execPath, [tsup, '--config', 'tsup.bundle.config.ts', '--silent'], { cwd: root, stdio: 'inherit' });
+  execFileSync(process.execPath, [tsup, '--config', 'tsup.bundle.config.ts', '--silent'], {
+    cwd: root,
+    stdio: 'inherit',
+  });
 }

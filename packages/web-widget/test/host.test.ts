@@ -26,7 +26,9 @@ afterEach(async () => {
 const RECORDER = `window.__violations = [];
 document.addEventListener('securitypolicyviolation', (e) => window.__violations.push(e.violatedDirective + ' ' + e.blockedURI));`;
 
-async function load(options: Partial<HostPageOptions> & { headers?: Record<string, string>; reducedMotion?: 'reduce' | 'no-preference' }) {
+async function load(
+  options: Partial<HostPageOptions> & { headers?: Record<string, string>; reducedMotion?: 'reduce' | 'no-preference' },
+) {
   const name = `host${++count}`;
   const feed = server.feed(name);
   const url = server.page(hostPage({ attrs: { feed: `/feeds/${name}.json` }, ...options }), options.headers ?? {});
@@ -42,8 +44,13 @@ async function load(options: Partial<HostPageOptions> & { headers?: Record<strin
 }
 
 const violations = (p: Page) => p.evaluate(() => (window as unknown as { __violations: string[] }).__violations);
-const ready = (p: Page) => p.locator('banditore-alerts').getByText(/Aggiornato/).waitFor();
-const status = (p: Page) => p.locator('banditore-alerts').evaluate((el) => (el as unknown as { status: string }).status);
+const ready = (p: Page) =>
+  p
+    .locator('banditore-alerts')
+    .getByText(/Aggiornato/)
+    .waitFor();
+const status = (p: Page) =>
+  p.locator('banditore-alerts').evaluate((el) => (el as unknown as { status: string }).status);
 
 describe('<banditore-alerts> on the host page', () => {
   it('works under a strict Content-Security-Policy without unsafe-inline or Trusted Types policies', async () => {
@@ -67,11 +74,16 @@ describe('<banditore-alerts> on the host page', () => {
     // The constructed stylesheet applies: the critical card has its red background.
     await expect(critical.evaluate((li) => getComputedStyle(li).backgroundColor)).resolves.toBe('rgb(164, 22, 26)');
     await p.getByRole('button', { name: 'Ricevi gli avvisi' }).click();
-    await p.getByRole('img', { name: /^Codice QR/ }).first().waitFor();
+    await p
+      .getByRole('img', { name: /^Codice QR/ })
+      .first()
+      .waitFor();
     expect(await violations(p)).toEqual([]);
     expect(problems).toEqual([]);
     // The recorder does see a violation when one happens (an injected <style> element).
-    await p.evaluate(() => document.head.append(Object.assign(document.createElement('style'), { textContent: 'p{}' })));
+    await p.evaluate(() =>
+      document.head.append(Object.assign(document.createElement('style'), { textContent: 'p{}' })),
+    );
     await eventually(async () => (await violations(p)).length === 1, 'the recorded violation');
   });
 
@@ -86,7 +98,14 @@ describe('<banditore-alerts> on the host page', () => {
       p.evaluate(() =>
         ['#host-button', '#host-text', 'h1'].map((selector) => {
           const style = getComputedStyle(document.querySelector(selector)!);
-          return [style.color, style.fontSize, style.fontFamily, style.backgroundColor, style.padding, style.margin].join('|');
+          return [
+            style.color,
+            style.fontSize,
+            style.fontFamily,
+            style.backgroundColor,
+            style.padding,
+            style.margin,
+          ].join('|');
         }),
       );
     const without = await load({ head: hostile, script: null });
@@ -132,7 +151,10 @@ describe('<banditore-alerts> on the host page', () => {
     await p.addScriptTag({ url: `${server.url}/bundle/banditore-alerts.js` });
     await ready(p);
     await p.getByRole('button', { name: 'Ricevi gli avvisi' }).click();
-    await p.getByRole('img', { name: /^Codice QR/ }).first().waitFor();
+    await p
+      .getByRole('img', { name: /^Codice QR/ })
+      .first()
+      .waitFor();
     const after = await p.evaluate(() => Object.keys(window));
     expect(after.filter((key) => !before.includes(key))).toEqual([]);
     await expect(p.evaluate(() => document.cookie)).resolves.toBe('');
@@ -141,7 +163,12 @@ describe('<banditore-alerts> on the host page', () => {
   });
 
   it('survives its script being loaded twice', async () => {
-    const { page: p, feed, url, problems } = await load({
+    const {
+      page: p,
+      feed,
+      url,
+      problems,
+    } = await load({
       after: '<script src="/bundle/banditore-alerts.js"></script>',
     });
     feed.upsert(announcementFor('info'));

@@ -33,12 +33,17 @@ async function open(attrs: Record<string, string | true> = {}): Promise<{ page: 
   const feed = feedServer.feed(name);
   page = await (await browser.newContext()).newPage();
   await page.goto(site.page(hostPage({ attrs: { feed: `${feedServer.url}/feeds/${name}.json`, ...attrs } })));
-  await page.locator('banditore-alerts').getByText(/Aggiornato/).waitFor();
+  await page
+    .locator('banditore-alerts')
+    .getByText(/Aggiornato/)
+    .waitFor();
   return { page, feed, name };
 }
 
-const status = (p: Page) => p.locator('banditore-alerts').evaluate((el) => (el as unknown as { status: string }).status);
-const ids = (p: Page) => p.locator('banditore-alerts li[data-id]').evaluateAll((items) => items.map((i) => i.getAttribute('data-id')));
+const status = (p: Page) =>
+  p.locator('banditore-alerts').evaluate((el) => (el as unknown as { status: string }).status);
+const ids = (p: Page) =>
+  p.locator('banditore-alerts li[data-id]').evaluateAll((items) => items.map((i) => i.getAttribute('data-id')));
 const regions = (p: Page) =>
   p.locator('banditore-alerts').evaluate((el) => ({
     polite: el.shadowRoot!.querySelector('[role="status"]')!.textContent,
@@ -50,7 +55,12 @@ describe('<banditore-alerts> live updates', () => {
     const { page: p, feed } = await open();
     await eventually(async () => (await status(p)) === 'live', 'the stream to open');
     expect(await regions(p)).toEqual({ polite: '', assertive: '' });
-    await expect(p.locator('banditore-alerts').getByText(/^Nessun avviso attivo\. Aggiornato alle/).count()).resolves.toBe(1);
+    await expect(
+      p
+        .locator('banditore-alerts')
+        .getByText(/^Nessun avviso attivo\. Aggiornato alle/)
+        .count(),
+    ).resolves.toBe(1);
     await p.locator('#host-button').focus();
 
     feed.upsert(announcementFor('info'));
@@ -97,7 +107,11 @@ describe('<banditore-alerts> live updates', () => {
 
     feed.upsert(announcementFor('critical'));
     feedServer = await startServer(port, feeds);
-    await eventually(async () => (await ids(p)).includes('allerta-rossa') && (await status(p)) === 'live', 'recovery', 20_000);
+    await eventually(
+      async () => (await ids(p)).includes('allerta-rossa') && (await status(p)) === 'live',
+      'recovery',
+      20_000,
+    );
     const streamRequests = feedServer.requests.filter((r) => r.includes('/stream'));
     expect(streamRequests.some((r) => /[?&]lastEventId=/.test(r))).toBe(true);
   });

@@ -27,8 +27,13 @@ async function open(viewport = { width: 1280, height: 900 }, inner?: string): Pr
   const name = `panel${++count}`;
   server.feed(name).upsert(announcementFor('info'));
   page = await (await browser.newContext({ viewport })).newPage();
-  await page.goto(server.page(hostPage({ attrs: { feed: `/feeds/${name}.json` }, ...(inner === undefined ? {} : { inner }) })));
-  await page.locator('banditore-alerts').getByText(/Aggiornato/).waitFor();
+  await page.goto(
+    server.page(hostPage({ attrs: { feed: `/feeds/${name}.json` }, ...(inner === undefined ? {} : { inner }) })),
+  );
+  await page
+    .locator('banditore-alerts')
+    .getByText(/Aggiornato/)
+    .waitFor();
   return page;
 }
 
@@ -46,14 +51,18 @@ describe('subscription panel', () => {
     await p.locator('#host-button').focus();
     for (let i = 0; i < 10; i++) {
       await p.keyboard.press('Tab');
-      const name = await p.evaluate(() => document.querySelector('banditore-alerts')!.shadowRoot!.activeElement?.textContent);
+      const name = await p.evaluate(
+        () => document.querySelector('banditore-alerts')!.shadowRoot!.activeElement?.textContent,
+      );
       if (name === 'Ricevi gli avvisi') break;
     }
     await p.keyboard.press('Enter');
     await p.getByRole('heading', { name: 'Ricevi gli avvisi del Comune di Prova' }).waitFor();
     expect(panelRequests().length).toBe(before + 1);
     await expect(button.getAttribute('aria-expanded')).resolves.toBe('true');
-    const focused = await p.evaluate(() => document.querySelector('banditore-alerts')!.shadowRoot!.activeElement?.textContent);
+    const focused = await p.evaluate(
+      () => document.querySelector('banditore-alerts')!.shadowRoot!.activeElement?.textContent,
+    );
     expect(focused).toBe('Ricevi gli avvisi del Comune di Prova');
 
     // Choose two topics with Tab and Space.
@@ -74,7 +83,9 @@ describe('subscription panel', () => {
 
     await p.keyboard.press('Escape');
     await expect(button.getAttribute('aria-expanded')).resolves.toBe('false');
-    const back = await p.evaluate(() => document.querySelector('banditore-alerts')!.shadowRoot!.activeElement?.textContent);
+    const back = await p.evaluate(
+      () => document.querySelector('banditore-alerts')!.shadowRoot!.activeElement?.textContent,
+    );
     expect(back).toBe('Ricevi gli avvisi');
   });
 
@@ -114,8 +125,14 @@ describe('subscription panel', () => {
   });
 
   it('shows what the host slots in for browser notifications', async () => {
-    const p = await open(undefined, '<button slot="notifications" type="button">Attiva le notifiche del browser</button>');
+    const p = await open(
+      undefined,
+      '<button slot="notifications" type="button">Attiva le notifiche del browser</button>',
+    );
     await p.getByRole('button', { name: 'Ricevi gli avvisi' }).click();
-    await eventually(() => p.getByRole('button', { name: 'Attiva le notifiche del browser' }).isVisible(), 'the slotted button');
+    await eventually(
+      () => p.getByRole('button', { name: 'Attiva le notifiche del browser' }).isVisible(),
+      'the slotted button',
+    );
   });
 });

@@ -32,14 +32,21 @@ async function open(
   const feed = server.feed(name);
   for (const level of levels) feed.upsert(announcementFor(level));
   const url = server.page(
-    hostPage({ attrs: { feed: `/feeds/${name}.json`, ...attrs }, head: options.head ?? '', lang: options.lang ?? 'it' }),
+    hostPage({
+      attrs: { feed: `/feeds/${name}.json`, ...attrs },
+      head: options.head ?? '',
+      lang: options.lang ?? 'it',
+    }),
     options.csp ? { 'content-security-policy': options.csp } : {},
   );
   const context = await browser.newContext({ viewport: options.viewport ?? { width: 1280, height: 900 } });
   await context.addInitScript(RECORDER);
   page = await context.newPage();
   await page.goto(url);
-  await page.locator('banditore-alerts').getByText(/Aggiornato|Updated/).waitFor();
+  await page
+    .locator('banditore-alerts')
+    .getByText(/Aggiornato|Updated/)
+    .waitFor();
   return page;
 }
 
@@ -75,9 +82,9 @@ describe('<banditore-alerts> rendering', () => {
     await expect(critical.getByText('Dove: Zone lungo il fiume Esino').count()).resolves.toBe(1);
     await expect(critical.getByText('Fonte: Comune di Prova — Protezione Civile').count()).resolves.toBe(1);
     await expect(critical.getByText(/^Valido dal .* al /).count()).resolves.toBe(1);
-    await expect(critical.getByRole('link', { name: 'Bollettino della Protezione Civile' }).getAttribute('rel')).resolves.toBe(
-      'noopener noreferrer',
-    );
+    await expect(
+      critical.getByRole('link', { name: 'Bollettino della Protezione Civile' }).getAttribute('rel'),
+    ).resolves.toBe('noopener noreferrer');
   });
 
   for (const layout of ['list', 'banner'] as const) {
@@ -92,7 +99,9 @@ describe('<banditore-alerts> rendering', () => {
 
   it('uses an axe harness that does catch violations, inside the shadow root too', async () => {
     const p = await open(['info'], {}, { head: '<style>#host-text{color:#ccc}</style>' });
-    await p.locator('banditore-alerts').evaluate((el) => el.shadowRoot!.querySelector('button')!.setAttribute('aria-label', ''));
+    await p
+      .locator('banditore-alerts')
+      .evaluate((el) => el.shadowRoot!.querySelector('button')!.setAttribute('aria-label', ''));
     await p.locator('banditore-alerts').evaluate((el) => (el.shadowRoot!.querySelector('button')!.textContent = ''));
     const ids = (await axeViolations(p)).map((v) => v.id).sort();
     expect(ids).toEqual(['button-name', 'color-contrast']);
@@ -111,7 +120,11 @@ describe('<banditore-alerts> rendering', () => {
     await p.keyboard.press('Enter');
     await expect(cards(p).count()).resolves.toBe(5);
     // Focus lands on the first alert that was revealed, not on the page body.
-    const focused = await p.evaluate(() => document.querySelector('banditore-alerts')!.shadowRoot!.activeElement?.closest<HTMLElement>('li[data-id]')?.dataset.id);
+    const focused = await p.evaluate(
+      () =>
+        document.querySelector('banditore-alerts')!.shadowRoot!.activeElement?.closest<HTMLElement>('li[data-id]')
+          ?.dataset.id,
+    );
     expect(focused).toBe('allerta-arancione');
   });
 
@@ -159,7 +172,9 @@ describe('<banditore-alerts> rendering', () => {
     await expect(cards(p).count()).resolves.toBe(2);
     // Focus moves to the first control of the next alert instead of falling back to the page.
     const focusedIn = await p.evaluate(
-      () => document.querySelector('banditore-alerts')!.shadowRoot!.activeElement?.closest<HTMLElement>('li[data-id]')?.dataset.id,
+      () =>
+        document.querySelector('banditore-alerts')!.shadowRoot!.activeElement?.closest<HTMLElement>('li[data-id]')
+          ?.dataset.id,
     );
     expect(focusedIn).toBe('chiusura-via-roma');
     // Without remember-dismissals nothing is stored.
@@ -170,9 +185,12 @@ describe('<banditore-alerts> rendering', () => {
     const p = await open(['info'], { 'remember-dismissals': true });
     await p.getByRole('button', { name: /^Nascondi avviso/ }).click();
     await expect(cards(p).count()).resolves.toBe(0);
-    expect(await p.evaluate(() => Object.values(localStorage))).toEqual(['["chiusura-via-roma@1"]']);
+    expect(await p.evaluate(() => Object.values(localStorage) as string[])).toEqual(['["chiusura-via-roma@1"]']);
     await p.reload();
-    await p.locator('banditore-alerts').getByText(/Aggiornato/).waitFor();
+    await p
+      .locator('banditore-alerts')
+      .getByText(/Aggiornato/)
+      .waitFor();
     await expect(cards(p).count()).resolves.toBe(0);
     const feedName = `f${feedCount}`;
     server.feed(feedName).upsert({ ...announcementFor('info'), revision: 2 });
@@ -205,7 +223,10 @@ describe('<banditore-alerts> rendering', () => {
       void dialog.dismiss();
     });
     await page.goto(url);
-    await page.locator('banditore-alerts').getByText(/Aggiornato/).waitFor();
+    await page
+      .locator('banditore-alerts')
+      .getByText(/Aggiornato/)
+      .waitFor();
     await expect(page.getByText('<img src=x onerror="window.__pwned=1">Titolo').count()).resolves.toBe(1);
     await expect(page.getByText('<script>window.__pwned=2</script>testo rovesciato').count()).resolves.toBe(1);
     const inside = await page.evaluate(() => {
@@ -244,7 +265,9 @@ describe('<banditore-alerts> rendering', () => {
     page = await (await browser.newContext()).newPage();
     await page.goto(url);
     await page.locator('banditore-alerts').getByText('Link').first().waitFor();
-    const hrefs = await page.locator('banditore-alerts li a').evaluateAll((links) => links.map((a) => a.getAttribute('href')));
+    const hrefs = await page
+      .locator('banditore-alerts li a')
+      .evaluateAll((links) => links.map((a) => a.getAttribute('href')));
     expect(hrefs).toEqual(['tel:+390731000000']);
     expect(name).toBeTruthy();
   });
@@ -258,7 +281,10 @@ describe('<banditore-alerts> rendering', () => {
     const url = server.page(hostPage({ attrs: { feed: `/feeds/${name}.json` } }));
     page = await (await browser.newContext({ viewport: { width: 320, height: 640 } })).newPage();
     await page.goto(url);
-    await page.locator('banditore-alerts').getByText(/Aggiornato/).waitFor();
+    await page
+      .locator('banditore-alerts')
+      .getByText(/Aggiornato/)
+      .waitFor();
     const widths = await page.evaluate(() => ({
       page: document.documentElement.scrollWidth,
       widget: document.querySelector('banditore-alerts')!.scrollWidth,
@@ -284,20 +310,34 @@ describe('<banditore-alerts> rendering', () => {
   });
 
   it('pins a host colour pair back to the default when it fails 4.5:1, and says so', async () => {
-    const p = await open(['critical'], {}, { head: '<style>banditore-alerts{--banditore-critical-bg:#ffb3b3}</style>' });
+    const p = await open(
+      ['critical'],
+      {},
+      { head: '<style>banditore-alerts{--banditore-critical-bg:#ffb3b3}</style>' },
+    );
     await p.waitForFunction(() => (window as unknown as { __errors: unknown[] }).__errors.length > 0);
-    const background = await cards(p).first().evaluate((li) => getComputedStyle(li).backgroundColor);
+    const background = await cards(p)
+      .first()
+      .evaluate((li) => getComputedStyle(li).backgroundColor);
     expect(background).toBe('rgb(164, 22, 26)');
     // Re-rendering must not repeat the event for a pair already pinned.
     await p.locator('banditore-alerts').evaluate((el) => el.setAttribute('max-items', '4'));
     await p.waitForTimeout(300);
-    expect(await recordedErrors(p)).toEqual([{ code: 'CONTRAST', message: 'critical colours under 4.5:1, defaults used' }]);
+    expect(await recordedErrors(p)).toEqual([
+      { code: 'CONTRAST', message: 'critical colours under 4.5:1, defaults used' },
+    ]);
   });
 
   it('accepts host colours that keep enough contrast', async () => {
-    const p = await open(['critical'], {}, { head: '<style>banditore-alerts{--banditore-critical-bg:#5c0000}</style>' });
+    const p = await open(
+      ['critical'],
+      {},
+      { head: '<style>banditore-alerts{--banditore-critical-bg:#5c0000}</style>' },
+    );
     await p.waitForTimeout(300);
-    const background = await cards(p).first().evaluate((li) => getComputedStyle(li).backgroundColor);
+    const background = await cards(p)
+      .first()
+      .evaluate((li) => getComputedStyle(li).backgroundColor);
     expect(background).toBe('rgb(92, 0, 0)');
     expect(await recordedErrors(p)).toEqual([]);
   });

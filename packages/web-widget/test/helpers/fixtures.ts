@@ -3,7 +3,10 @@ import type { AnnouncementInput } from '@banditore/core';
 const HOUR = 3_600_000;
 
 /** An announcement at each level the widget knows, with every field it shows. */
-export function announcementFor(level: 'critical' | 'high' | 'medium' | 'info' | 'all-clear', now = Date.now()): AnnouncementInput {
+export function announcementFor(
+  level: 'critical' | 'high' | 'medium' | 'info' | 'all-clear',
+  now = Date.now(),
+): AnnouncementInput {
   const common = {
     effective: new Date(now - HOUR).toISOString(),
     expires: new Date(now + 24 * HOUR).toISOString(),

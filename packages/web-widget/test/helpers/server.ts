@@ -55,14 +55,17 @@ export async function startServer(port = 0, feeds = new Map<string, Feed>()): Pr
       const name = url.pathname.slice('/bundle/'.length);
       if (!/^[a-z.-]+\.js$/.test(name)) return new Response('bad name', { status: 400 });
       try {
-        return new Response(await readFile(BUNDLE_DIR + name), { headers: { 'content-type': 'text/javascript; charset=utf-8' } });
+        return new Response(await readFile(BUNDLE_DIR + name), {
+          headers: { 'content-type': 'text/javascript; charset=utf-8' },
+        });
       } catch {
         return new Response('not found', { status: 404 });
       }
     }
     if (url.pathname === '/favicon.ico') return new Response(null, { status: 204 });
     const page = pages.get(url.pathname);
-    if (page) return new Response(page.html, { headers: { 'content-type': 'text/html; charset=utf-8', ...page.headers } });
+    if (page)
+      return new Response(page.html, { headers: { 'content-type': 'text/html; charset=utf-8', ...page.headers } });
     return new Response('not found', { status: 404 });
   };
   const running: RunningServer = await serve(handler, { port });

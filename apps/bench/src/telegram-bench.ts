@@ -17,7 +17,7 @@ import {
   type Store,
   type SubscriberInput,
 } from '@banditore/core';
-import { createTelegramChannel, type TelegramMessage } from '@banditore/channel-telegram';
+import { createTelegramChannel } from '@banditore/channel-telegram';
 import { createTelegramSandbox } from '@banditore/channel-telegram/sandbox';
 import { Pool } from 'undici';
 
@@ -103,7 +103,7 @@ async function runOverhead(total: number, onFigure: (figure: TelegramFigure) => 
   });
   const broadcaster = createBroadcaster({ store, channels: [channel] });
   // The bare loop sends exactly what the channel sends: the rendered text, HTML, silent, no preview.
-  const rendered = (await channel.render(announcementSchema.parse(announcement('render')), 'it')) as TelegramMessage;
+  const rendered = await channel.render(announcementSchema.parse(announcement('render')), 'it');
   const first = rendered.parts[0]!;
   const text = first.method === 'sendMessage' ? first.text : first.caption;
   try {

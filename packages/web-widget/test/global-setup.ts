@@ -6,7 +6,7 @@ import { fileURLToPath } from 'node:url';
 import { CHROMIUM } from './helpers/browser.js';
 
 /**
- * Builds the script-tag bundle the browser tests load, so they always test the current source,
+ * Builds the package (npm and script-tag builds) before the browser tests load it, so they always test the current source,
  * and fails early with a useful message when the system Chromium is missing.
  */
 export default function setup(): void {

@@ -162,6 +162,26 @@ describe('<banditore-alerts> on the host page', () => {
     expect([...origins]).toEqual([server.url]);
   });
 
+  it('works from the npm build as ES modules, panel chunk included', async () => {
+    const {
+      page: p,
+      feed,
+      url,
+      problems,
+    } = await load({
+      script: null,
+      after: '<script type="module" src="/esm/define.js"></script>',
+    });
+    feed.upsert(announcementFor('high'));
+    await p.goto(url);
+    await ready(p);
+    await expect(p.locator('banditore-alerts li[data-id]').count()).resolves.toBe(1);
+    await p.getByRole('button', { name: 'Ricevi gli avvisi' }).click();
+    await p.getByRole('link', { name: 'Iscriviti con il bot Telegram' }).waitFor();
+    expect(server.requests.some((r) => /^\/esm\/panel-[A-Z0-9]+\.js$/.test(r))).toBe(true);
+    expect(problems).toEqual([]);
+  });
+
   it('survives its script being loaded twice', async () => {
     const {
       page: p,

@@ -126,6 +126,16 @@ describe('<banditore-alerts> live updates', () => {
     expect(mine.every((r) => r === `/feeds/${name}.json`)).toBe(true);
   });
 
+  it('falls back to polling when the event stream keeps failing', async () => {
+    const { page: p, feed } = await open({
+      stream: `${feedServer.url}/feeds/nothing-here/stream`,
+      'poll-interval': '2',
+    });
+    await eventually(async () => (await status(p)) === 'polling', 'the switch to polling', 20_000);
+    feed.upsert(announcementFor('medium'));
+    await eventually(async () => (await ids(p)).includes('allerta-gialla'), 'the polled alert', 8_000);
+  });
+
   it('closes the stream while the tab is hidden and reopens it when visible', async () => {
     const { page: p, feed } = await open();
     await eventually(async () => (await status(p)) === 'live' && feed.liveClients() === 1, 'one live client');

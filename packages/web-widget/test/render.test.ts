@@ -154,6 +154,33 @@ describe('<banditore-alerts> rendering', () => {
     ]);
   });
 
+  it('honours heading-level for the widget heading and puts alert headings one level below', async () => {
+    const p = await open(['info'], { 'heading-level': '4' });
+    await expect(p.getByRole('heading', { level: 4, name: 'Avvisi del Comune di Prova' }).count()).resolves.toBe(1);
+    await expect(p.getByRole('heading', { level: 5, name: /Chiusura di via Roma/ }).count()).resolves.toBe(1);
+    await p.locator('banditore-alerts').evaluate((el) => el.setAttribute('heading-level', '9'));
+    await expect(p.getByRole('heading', { level: 2, name: 'Avvisi del Comune di Prova' }).count()).resolves.toBe(1);
+  });
+
+  it('shows exercises, labelled, only on a preview page the feed allows', async () => {
+    const name = `f${++feedCount}`;
+    const feed = server.feed(name, { preview: true });
+    feed.upsert({ ...announcementFor('critical'), id: 'esercitazione', status: 'exercise' });
+    feed.upsert(announcementFor('info'));
+    page = await (await browser.newContext()).newPage();
+    const idsOn = async (attrs: Record<string, string | true>) => {
+      await page.goto(server.page(hostPage({ attrs: { feed: `/feeds/${name}.json`, ...attrs } })));
+      await page
+        .locator('banditore-alerts')
+        .getByText(/Aggiornato/)
+        .waitFor();
+      return cards(page).evaluateAll((items) => items.map((i) => i.getAttribute('data-id')));
+    };
+    expect(await idsOn({})).toEqual(['chiusura-via-roma']);
+    expect(await idsOn({ preview: true })).toEqual(['esercitazione', 'chiusura-via-roma']);
+    await expect(cards(page).first().locator('.lab').textContent()).resolves.toMatch(/^Esercitazione · Allerta rossa/);
+  });
+
   it('speaks English when the page does', async () => {
     const p = await open(['critical', 'info'], {}, { lang: 'en' });
     await expect(p.getByRole('region', { name: 'Alerts from the Comune of Prova' }).count()).resolves.toBe(1);

@@ -2,7 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { createFeed, serve, type Feed, type FeedOptions, type RunningServer } from '@banditore/core';
 
-const BUNDLE_DIR = fileURLToPath(new URL('../../dist/browser/', import.meta.url));
+const DIST = fileURLToPath(new URL('../../dist/', import.meta.url));
 
 /** A local server for the browser tests: host pages, the built bundle files and real feeds. */
 export interface FixtureServer {
@@ -51,11 +51,11 @@ export async function startServer(port = 0, feeds = new Map<string, Feed>()): Pr
       if (!feed) return new Response('no such feed', { status: 404 });
       return feedMatch[2] === '.json' ? feed.handler(request) : feed.streamHandler(request);
     }
-    if (url.pathname.startsWith('/bundle/')) {
-      const name = url.pathname.slice('/bundle/'.length);
-      if (!/^[a-z.-]+\.js$/.test(name)) return new Response('bad name', { status: 400 });
+    // /bundle/* is the script-tag build, /esm/* the npm build (ES modules with split chunks).
+    const files = /^\/(bundle|esm)\/([A-Za-z0-9.-]+\.js)$/.exec(url.pathname);
+    if (files) {
       try {
-        return new Response(await readFile(BUNDLE_DIR + name), {
+        return new Response(await readFile(DIST + (files[1] === 'bundle' ? 'browser/' : '') + files[2]), {
           headers: { 'content-type': 'text/javascript; charset=utf-8' },
         });
       } catch {

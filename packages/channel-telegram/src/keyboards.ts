@@ -13,9 +13,11 @@ export interface InlineKeyboard {
   inline_keyboard: Array<Array<{ text: string; callback_data: string }>>;
 }
 
-/** Callback data prefixes; kept short because Telegram allows only 64 bytes of callback data. */
+/** Callback data of a topic toggle: `t:<topic id>` (short: Telegram allows 64 bytes of callback data). */
 export const TOPIC_PREFIX = 't:';
+/** Callback data of the "all topics" button. */
 export const ALL_TOPICS = 't:*';
+/** Callback data of a language choice: `l:<language>`. */
 export const LANGUAGE_PREFIX = 'l:';
 
 /**

@@ -12,6 +12,7 @@ import {
   type SandboxMessage,
 } from './sandbox-methods.js';
 import { createSandboxUsers, type SandboxUsers } from './sandbox-users.js';
+import { channelIdFor, notFound, readParams, type SandboxAnswer } from './sandbox-request.js';
 import { createUpdateHub, type SandboxWebhook } from './sandbox-updates.js';
 import { SANDBOX_METHODS, type SpecSubset } from './spec-subset.js';
 
@@ -89,7 +90,6 @@ export interface TelegramSandbox extends SandboxUsers {
 }
 
 const TOKEN_FORMAT = /^\d{1,20}:[A-Za-z0-9_-]{20,100}$/;
-const MAX_BODY_BYTES = 10 * 1024 * 1024;
 const CANONICAL = new Map<string, string>(SANDBOX_METHODS.map((method) => [method.toLowerCase(), method]));
 const spec = subsetJson as SpecSubset;
 
@@ -166,7 +166,7 @@ export async function createTelegramSandbox(options: TelegramSandboxOptions = {}
 
   async function handle(request: IncomingMessage, response: ServerResponse): Promise<void> {
     counters.requests++;
-    let answer: { status: number; body: object };
+    let answer: SandboxAnswer;
     try {
       answer = await answerFor(request, response);
     } catch {
@@ -294,53 +294,4 @@ export async function createTelegramSandbox(options: TelegramSandboxOptions = {}
       });
     },
   };
-}
-
-function notFound(): { status: number; body: object } {
-  return { status: 404, body: { ok: false, error_code: 404, description: 'Not Found' } };
-}
-
-/** A stable `-100…` id for a channel username, so tests and the demo can predict it. */
-function channelIdFor(username: string): number {
-  let hash = 0;
-  for (const char of username.toLowerCase()) hash = (hash * 31 + char.charCodeAt(0)) % 1_000_000_000;
-  return -(1_000_000_000_000 + hash);
-}
-
-async function readParams(
-  request: IncomingMessage,
-  url: URL,
-): Promise<{ params: Record<string, unknown> } | { status: number; body: object }> {
-  const params: Record<string, unknown> = Object.fromEntries(url.searchParams);
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of request as AsyncIterable<Buffer>) {
-    size += chunk.length;
-    if (size > MAX_BODY_BYTES)
-      return { status: 413, body: { ok: false, error_code: 413, description: 'Request Entity Too Large' } };
-    chunks.push(chunk);
-  }
-  if (size === 0) return { params };
-  const text = Buffer.concat(chunks).toString('utf8');
-  const type = (request.headers['content-type'] ?? '').toLowerCase();
-  const badRequest = (description: string): { status: number; body: object } => ({
-    status: 400,
-    body: { ok: false, error_code: 400, description },
-  });
-  if (type.startsWith('application/json')) {
-    let body: unknown;
-    try {
-      body = JSON.parse(text);
-    } catch {
-      return badRequest("Bad Request: can't parse JSON object");
-    }
-    if (typeof body !== 'object' || body === null || Array.isArray(body))
-      return badRequest("Bad Request: can't parse JSON object");
-    return { params: { ...params, ...(body as Record<string, unknown>) } };
-  }
-  if (type.startsWith('application/x-www-form-urlencoded'))
-    return { params: { ...params, ...Object.fromEntries(new URLSearchParams(text)) } };
-  if (type.startsWith('multipart/form-data'))
-    return badRequest('Bad Request: the sandbox does not accept uploads; send a file_id or an HTTP URL');
-  return badRequest('Bad Request: unsupported content type');
 }

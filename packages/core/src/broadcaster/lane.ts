@@ -5,6 +5,9 @@ import type { DeliveryItem } from './delivery-item.js';
 import type { RateGate } from './rate-gate.js';
 import type { RunChannel } from './run-channel.js';
 
+/** Sends between two yields to the event loop (see `Lane.#yield`). */
+const SENDS_PER_YIELD = 512;
+
 /** What a lane does with a send result; implemented by the broadcaster (ledger, retries, events). */
 export type OutcomeHandler = (lane: Lane, source: RunChannel, item: DeliveryItem, result: SendResult) => void;
 
@@ -39,6 +42,8 @@ export class Lane {
   /** Set when the channel cannot send at all (credentials); cleared by `restart()`. */
   stopped: { code: string; message: string } | undefined;
   readonly #lastSent = new Map<string, number>();
+  #sendsSinceYield = 0;
+  #yielding: Promise<void> | undefined;
   readonly #options: LaneOptions;
 
   constructor(options: LaneOptions) {
@@ -125,7 +130,26 @@ export class Lane {
         continue;
       }
       await this.#send(source, item, now);
+      if (++this.#sendsSinceYield >= SENDS_PER_YIELD) await this.#yield();
+      else if (this.#yielding) await this.#yielding;
     }
+  }
+
+  /**
+   * Lets timers and I/O run. A channel that answers without I/O (the sandbox, a cache) keeps the
+   * workers in microtasks forever: progress events, the ledger's flush timer, lease renewal and
+   * new publishes would starve. Every worker waits on the same macrotask, so the microtask queue
+   * really drains.
+   */
+  #yield(): Promise<void> {
+    this.#sendsSinceYield = 0;
+    this.#yielding ??= new Promise<void>((resolve) =>
+      setImmediate(() => {
+        this.#yielding = undefined;
+        resolve();
+      }),
+    );
+    return this.#yielding;
   }
 
   async #send(source: RunChannel, item: DeliveryItem, now: number): Promise<void> {

@@ -116,6 +116,27 @@ describe('broadcaster lifecycle', () => {
     await fresh.close();
   });
 
+  it('keeps only about one batch of deliveries claimed while planning runs far ahead', async () => {
+    const store = createMemoryStore();
+    await seedSubscribers(store, 5_000);
+    const channel = createSandboxChannel({ latencyMs: 2, limits: { concurrency: 4 } });
+    const broadcaster = createBroadcaster({ store, channels: [channel], planPageSize: 100 });
+    const run = await broadcaster.publish(sampleAnnouncement());
+    let maxClaimed = 0;
+    while (channel.deliveries.length < 1_000) {
+      const claimed = (await store.deliveryCounts(run.id))[0]?.byStatus.claimed ?? 0;
+      maxClaimed = Math.max(maxClaimed, claimed);
+      await new Promise((resolve) => setTimeout(resolve, 2));
+    }
+    await run.cancel();
+    await run.done;
+    expect(maxClaimed).toBeGreaterThan(0);
+    // Claimed in the ledger = queued (one batch of 1,000, refilled below half of it) + in flight (4)
+    // + sent but not yet written (the ledger writer batches up to 1,000 rows). The audience is 5,000.
+    expect(maxClaimed).toBeLessThanOrEqual(2_504);
+    await broadcaster.close();
+  });
+
   it('streams progress snapshots and ends with the final one', async () => {
     const store = createMemoryStore();
     await seedSubscribers(store, 60);

@@ -110,7 +110,7 @@ export class RunChannel {
     if (retry) return retry;
     if (this.#head < this.#buffer.length) {
       const item = this.#buffer[this.#head++]!;
-      if (this.#buffer.length - this.#head < this.#options.claimBatch / 2) this.#maybeRefill();
+      this.#maybeRefill();
       return item;
     }
     this.#maybeRefill();
@@ -170,6 +170,9 @@ export class RunChannel {
 
   #maybeRefill(): void {
     if (this.#refilling || this.#exhausted || this.state !== 'running') return;
+    // Keep at most about one batch in memory: claimed-but-unsent deliveries cost memory and are
+    // exactly what a crash turns into ambiguous deliveries.
+    if (this.#buffer.length - this.#head >= this.#options.claimBatch / 2) return;
     this.#refilling = true;
     const planningDoneBefore = this.planningDone;
     const limit = this.#options.claimBatch;

@@ -1,3 +1,4 @@
+import { setMaxListeners } from 'node:events';
 import { contentFor, languagesOf } from '../domain/announcement.js';
 import { PRIORITY_RANK, type AudienceQuery } from '../domain/audience.js';
 import type { AnyChannel } from '../channel/channel.js';
@@ -57,6 +58,8 @@ export class RunExecution implements BroadcastRun {
     this.announcementId = record.announcement.id;
     this.created = created;
     this.#startedAt = context.clock.now();
+    // Every in-flight send of the run listens on this one signal (undici adds a listener per request).
+    setMaxListeners(0, this.#abort.signal);
     this.done = this.#execute();
   }
 

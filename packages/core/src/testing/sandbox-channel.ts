@@ -50,6 +50,8 @@ export interface SandboxChannelOptions {
 
 /** The sandbox channel with its record of what it accepted. */
 export interface SandboxChannel extends Channel<SandboxMessage> {
+  /** Renders synchronously (the sandbox has nothing to wait for). */
+  render(announcement: Announcement, language: string): SandboxMessage;
   /** Accepted deliveries in order (when `record` is on). */
   readonly deliveries: SandboxDelivery[];
   /** Counts of accepted sends and of each simulated error. */

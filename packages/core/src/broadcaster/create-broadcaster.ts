@@ -66,6 +66,7 @@ export function createBroadcaster(options: BroadcasterOptions & BroadcasterTunin
   );
   const executions = new Map<string, RunExecution>();
   let closed = false;
+  const closing = new AbortController();
 
   const context: RunContext = {
     store,
@@ -93,13 +94,22 @@ export function createBroadcaster(options: BroadcasterOptions & BroadcasterTunin
     return { announcement, priority, audiences };
   };
 
-  /** Starts delivering a stored run here if this process can hold its lease. */
-  const take = async (record: RunRecord, created: boolean, afterCrash: boolean): Promise<BroadcastRun> => {
+  /** Starts delivering a stored run here if this process can hold its lease; `undefined` if it cannot. */
+  const tryTake = async (
+    record: RunRecord,
+    created: boolean,
+    afterCrash: boolean,
+  ): Promise<RunExecution | undefined> => {
     const running = executions.get(record.id);
     if (running) return running;
-    if (record.status !== 'active' || closed) return watchRun(record, created, context);
+    if (closed) return undefined;
     const held = await store.acquireLease(record.id, resolved.instanceId, resolved.leaseTtlMs, clock.now());
-    if (!held) return watchRun(record, created, context);
+    if (!held) return undefined;
+    const current = await store.getRun(record.id);
+    if (!current || current.status !== 'active') {
+      await store.releaseLease(record.id, resolved.instanceId);
+      return undefined;
+    }
     if (afterCrash) {
       // Whatever the dead process had claimed may or may not have gone out: send again, count it.
       const ambiguous = await store.releaseClaims(record.id, { ambiguous: true });
@@ -111,9 +121,21 @@ export function createBroadcaster(options: BroadcasterOptions & BroadcasterTunin
         ambiguous,
       });
     }
-    const execution = new RunExecution(record, created, context);
+    const execution = new RunExecution(current, created, context);
     executions.set(record.id, execution);
     return execution;
+  };
+
+  /** The run delivered here if possible, otherwise a handle that watches it (and takes it over if its owner dies). */
+  const take = async (record: RunRecord, created: boolean, afterCrash: boolean): Promise<BroadcastRun> => {
+    const execution = record.status === 'active' ? await tryTake(record, created, afterCrash) : undefined;
+    return (
+      execution ??
+      watchRun(record, created, context, {
+        takeOver: () => tryTake(record, created, true),
+        signal: closing.signal,
+      })
+    );
   };
 
   return {
@@ -186,10 +208,9 @@ export function createBroadcaster(options: BroadcasterOptions & BroadcasterTunin
     async resume() {
       for (const lane of lanes.values()) lane.restart();
       const runs: BroadcastRun[] = [];
-      for (const record of await store.listActiveRuns()) {
-        const run = await take(record, false, !executions.has(record.id));
-        if (run instanceof RunExecution) runs.push(run);
-      }
+      // Runs leased by another live process come back as watchers that take over if it dies.
+      for (const record of await store.listActiveRuns())
+        runs.push(await take(record, false, !executions.has(record.id)));
       return runs;
     },
 
@@ -199,6 +220,7 @@ export function createBroadcaster(options: BroadcasterOptions & BroadcasterTunin
 
     async close() {
       closed = true;
+      closing.abort();
       for (const execution of executions.values()) {
         for (const source of execution.sources) source.halt('closed');
       }

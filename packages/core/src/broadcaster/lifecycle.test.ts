@@ -105,14 +105,35 @@ describe('broadcaster lifecycle', () => {
 
     const channel = createSandboxChannel();
     const fresh = createBroadcaster({ store, channels: [channel], instanceId: 'fresh' });
-    expect(await fresh.resume()).toEqual([]); // the dead process's lease has not expired yet
-    await new Promise((resolve) => setTimeout(resolve, 1_100));
+    const leaseExpiresAt = Date.now() + 1_000;
+    // The dead process's lease still runs: the run is watched, then taken over once it expires.
     const [resumed] = await fresh.resume();
     const report = await resumed!.done;
 
+    expect(channel.deliveries[0]!.at).toBeGreaterThanOrEqual(leaseExpiresAt - 50);
     expect(report.status).toBe('completed');
     expect(report.channels[0]).toMatchObject({ planned: 100, sent: 100, ambiguous: claimedByDead });
     expect(new Set(channel.deliveries.map((delivery) => delivery.address)).size).toBe(100);
+    await fresh.close();
+  });
+
+  it('a second publish of the same run watches the owner and takes over when its lease expires', async () => {
+    const store = createMemoryStore();
+    await seedSubscribers(store, 30);
+    const frozen = createManualClock(Date.now());
+    const hung = createSandboxChannel({ latencyMs: 60_000, limits: { concurrency: 2 }, clock: frozen });
+    const dead = createBroadcaster({ store, channels: [hung], leaseTtlMs: 1_000, instanceId: 'dead', clock: frozen });
+    const first = await dead.publish(sampleAnnouncement());
+
+    const channel = createSandboxChannel();
+    const fresh = createBroadcaster({ store, channels: [channel], instanceId: 'fresh' });
+    const watched = await fresh.publish(sampleAnnouncement());
+    expect(watched.id).toBe(first.id);
+    expect(watched.created).toBe(false);
+    const report = await watched.done;
+    expect(report.status).toBe('completed');
+    expect(report.channels[0]).toMatchObject({ planned: 30, sent: 30 });
+    expect(new Set(channel.deliveries.map((delivery) => delivery.address)).size).toBe(30);
     await fresh.close();
   });
 

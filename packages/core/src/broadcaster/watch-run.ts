@@ -16,7 +16,17 @@ const POLL_MS = 1_000;
  * @param created - Whether this call created it.
  * @param context - The broadcaster's context.
  */
-export function watchRun(record: RunRecord, created: boolean, context: RunContext): BroadcastRun {
+export function watchRun(
+  record: RunRecord,
+  created: boolean,
+  context: RunContext,
+  watch: {
+    /** Tries to take the run over once its owner's lease has expired; resolves with the new execution. */
+    takeOver: () => Promise<BroadcastRun | undefined>;
+    /** Stops polling when the broadcaster closes. */
+    signal: AbortSignal;
+  },
+): BroadcastRun {
   const { store, clock } = context;
   const feed = new ProgressFeed();
   let latest: RunProgress = {
@@ -54,24 +64,38 @@ export function watchRun(record: RunRecord, created: boolean, context: RunContex
   };
 
   const done = (async (): Promise<RunReport> => {
-    const startedAt = clock.now();
     for (;;) {
       const { current, progress } = await read();
       latest = progress;
       const final = current.status !== 'active';
-      feed.publish(progress, final);
-      if (final) {
-        const status = current.status === 'active' ? 'incomplete' : current.status;
+      if (final || watch.signal.aborted) {
+        feed.publish(progress, true);
         return buildReport({
           record: current,
-          status,
+          status: current.status === 'active' ? 'incomplete' : current.status,
           counts: await store.deliveryCounts(record.id),
           sources: [],
-          startedAt: current.createdAt ?? startedAt,
+          startedAt: current.createdAt,
           finishedAt: current.finishedAt ?? clock.now(),
         });
       }
-      await sleep(clock, POLL_MS);
+      feed.publish(progress);
+      // The owner may have died: once its lease expires, this process finishes the run.
+      const execution = await watch.takeOver();
+      if (execution) {
+        for await (const next of execution) {
+          latest = next;
+          feed.publish(next);
+        }
+        const report = await execution.done;
+        feed.publish(execution.progress(), true);
+        return report;
+      }
+      try {
+        await sleep(clock, POLL_MS, watch.signal);
+      } catch {
+        // Closed: the next turn reports what the ledger holds and stops.
+      }
     }
   })();
 

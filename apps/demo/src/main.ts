@@ -1,0 +1,128 @@
+/**
+ * The Banditore demo (`npm start`): a comune like Jesi publishes its weekly events notice and a red
+ * weather alert together. They go out one-to-one over Telegram (a local Bot API sandbox unless
+ * TELEGRAM_BOT_TOKEN is set) from a SQLite file under `data/`, with live progress and a final
+ * report, while the comune's home page shows the alert live through <banditore-alerts>.
+ *
+ * Flags: `--once` exits after the broadcasts (exit code 0); `--port=N` (default 3000, 0 = any).
+ */
+import { mkdir, rm } from 'node:fs/promises';
+import { createBroadcaster, createFeed, serve, type BroadcastRun } from '@banditore/core';
+import { startTelegramPolling } from '@banditore/channel-telegram';
+import { createSqliteStore } from '@banditore/store-sqlite';
+import { announcements, TOPICS } from './jesi.js';
+import { createLiveBlock, progressLines, reportLines } from './progress-view.js';
+import { createSiteHandler } from './site/index.js';
+import { setUpTelegram } from './telegram-setup.js';
+
+const args = process.argv.slice(2);
+const once = args.includes('--once');
+const port = Number(args.find((arg) => arg.startsWith('--port='))?.slice('--port='.length) ?? 3000);
+const dataDir = 'data';
+const databasePath = `${dataDir}/demo.db`;
+const out = process.stdout;
+
+// The demo starts from a clean file each time, so every run shows the same numbers.
+await mkdir(dataDir, { recursive: true });
+await Promise.all(['', '-wal', '-shm'].map((suffix) => rm(`${databasePath}${suffix}`, { force: true })));
+const store = createSqliteStore({ path: databasePath });
+const telegram = await setUpTelegram(store, process.env);
+
+const feed = createFeed({
+  comune: { name: 'Jesi', istat: '042021' },
+  live: { sse: '/avvisi/stream' },
+  topics: TOPICS,
+  channels: { telegram: { bot: 'banditore_sandbox_bot', channel: 'comune_jesi_avvisi' } },
+});
+const site = createSiteHandler({ feedPath: '/avvisi.json', streamPath: '/avvisi/stream', comuneName: 'Jesi' });
+const server = await serve(
+  (request) => {
+    const { pathname } = new URL(request.url);
+    if (pathname === '/avvisi.json') return feed.handler(request);
+    if (pathname === '/avvisi/stream') return feed.streamHandler(request);
+    return site(request);
+  },
+  { port, host: '127.0.0.1' },
+);
+
+// Citizens subscribe by themselves: the bot answers /start, /stop and the topics keyboard.
+const polling = new AbortController();
+const pollingDone = startTelegramPolling(telegram.bot, { signal: polling.signal }).catch((error: unknown) => {
+  out.write(`Telegram polling stopped: ${error instanceof Error ? error.message : 'error'}\n`);
+});
+if (telegram.sandbox) {
+  await telegram.sandbox.sendUserMessage(100_900_001, '/start meteo-protezione-civile');
+  await telegram.sandbox.sendUserMessage(100_900_002, '/start eventi', { languageCode: 'en' });
+  await telegram.sandbox.waitForMessages(
+    (messages) => messages.filter((m) => m.chatId >= 100_900_001).length >= 2,
+    10_000,
+  );
+}
+
+const broadcaster = createBroadcaster({ store, channels: telegram.channels, announcementSink: feed });
+const { events, alert } = announcements(new Date().toISOString().replace(/\D/g, '').slice(0, 14), Date.now());
+
+out.write(`\nBanditore demo — Comune di Jesi\n`);
+out.write(`Store: SQLite file ${databasePath}\nChannels: ${telegram.describe}\n`);
+out.write(`Comune home page with live alerts: ${server.url}/\n\n`);
+for (const [label, announcement] of [
+  ['Eventi', events],
+  ['Allerta rossa', alert],
+] as const) {
+  const estimate = await broadcaster.estimate(announcement);
+  const perChannel = estimate.channels
+    .map((c) => `${c.channel} ${c.recipients} (≥ ${c.seconds.toFixed(1)} s)`)
+    .join(', ');
+  out.write(`Estimate ${label}: ${estimate.recipients} recipients, priority ${estimate.priority}: ${perChannel}\n`);
+}
+out.write('\n');
+
+const started = performance.now();
+const runs: Array<[string, BroadcastRun]> = [
+  ['Eventi', await broadcaster.publish(events)],
+  ['Allerta rossa', await broadcaster.publish(alert)],
+];
+const live = createLiveBlock(out);
+const draw = (): string[] => runs.flatMap(([label, run]) => progressLines(label, run.progress()));
+const ticker = setInterval(() => live.draw(draw()), 250);
+const reports = await Promise.all(runs.map(([, run]) => run.done));
+clearInterval(ticker);
+live.end(draw());
+const seconds = (performance.now() - started) / 1000;
+
+out.write('\n');
+runs.forEach(([label], index) => {
+  for (const line of reportLines(label, reports[index]!)) out.write(`${line}\n`);
+});
+const fanOutMessages = reports.reduce(
+  (sum, report) => sum + (report.channels.find((c) => c.channel === 'telegram')?.planned ?? 0),
+  0,
+);
+const rate = telegram.channels[0]!.limits.ratePerSecond;
+out.write(
+  `\nBoth broadcasts took ${seconds.toFixed(1)} s; ${fanOutMessages} one-to-one messages at ${rate}/s cannot take less than ${((fanOutMessages - 1) / rate).toFixed(1)} s.\n`,
+);
+if (telegram.sandbox) {
+  const stats = telegram.sandbox.stats;
+  out.write(
+    `The sandbox accepted ${stats.sent} messages, answered ${stats.rateLimited.global + stats.rateLimited.chat} times 429, and saw at most ${stats.maxPerSecond} in any second.\n`,
+  );
+}
+
+const shutdown = async (): Promise<void> => {
+  polling.abort();
+  await pollingDone;
+  await broadcaster.close();
+  await telegram.close();
+  await server.close();
+  await store.close();
+};
+
+if (once) {
+  await shutdown();
+} else {
+  out.write(`\nThe comune's page keeps serving at ${server.url}/ — press Ctrl-C to stop.\n`);
+  process.once('SIGINT', () => {
+    void shutdown().then(() => process.exit(0));
+  });
+}

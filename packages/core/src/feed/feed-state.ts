@@ -51,7 +51,7 @@ export function createFeedState(options: FeedStateOptions): FeedState {
   const listeners = new Set<(change: FeedChange) => void>();
   const epoch = Math.floor(clock.now()).toString(36);
   let revision = 0;
-  let timer: TimerHandle = undefined;
+  let timer: TimerHandle | undefined = undefined;
   let closed = false;
 
   const emit = (change: FeedChange): void => {

@@ -41,7 +41,7 @@ export function createStreamHub(context: FeedContext): StreamHub {
   const clock = options.clock!;
   const clients = new Set<Client>();
   const history: HistoryEntry[] = [];
-  let heartbeat: TimerHandle = undefined;
+  let heartbeat: TimerHandle | undefined = undefined;
   let snapshotCache: { key: string; bytes: Uint8Array } | undefined;
 
   const idOf = (revision: number): string => `${state.epoch}-${revision}`;

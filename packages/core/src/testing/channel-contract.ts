@@ -75,8 +75,8 @@ export function describeChannelContract(name: string, setup: () => Promise<Chann
     it('renders every language deterministically', async () => {
       const announcement = sampleAnnouncement();
       for (const language of ['it', 'en', 'de']) {
-        const first = await context.channel.render(announcement, language);
-        const second = await context.channel.render(announcement, language);
+        const first: unknown = await context.channel.render(announcement, language);
+        const second: unknown = await context.channel.render(announcement, language);
         expect(first).toBeDefined();
         expect(second).toEqual(first);
       }
@@ -87,13 +87,13 @@ export function describeChannelContract(name: string, setup: () => Promise<Chann
     });
 
     it('sends to a valid address and resolves ok', async () => {
-      const rendered = await context.channel.render(sampleAnnouncement(), 'it');
+      const rendered: unknown = await context.channel.render(sampleAnnouncement(), 'it');
       const result = await context.channel.send(context.address, rendered, { signal: new AbortController().signal });
       expect(result).toMatchObject({ ok: true });
     });
 
     it('resolves (never rejects) when the signal is already aborted', async () => {
-      const rendered = await context.channel.render(sampleAnnouncement(), 'it');
+      const rendered: unknown = await context.channel.render(sampleAnnouncement(), 'it');
       const controller = new AbortController();
       controller.abort(new Error('cancelled'));
       const outcome = await context.channel.send(context.address, rendered, { signal: controller.signal }).then(
@@ -105,7 +105,7 @@ export function describeChannelContract(name: string, setup: () => Promise<Chann
 
     it('reports a gone recipient as RECIPIENT_GONE without leaking the address or text', async () => {
       const announcement = sampleAnnouncement();
-      const rendered = await context.channel.render(announcement, 'it');
+      const rendered: unknown = await context.channel.render(announcement, 'it');
       const result = await context.channel.send(context.goneAddress, rendered, {
         signal: new AbortController().signal,
       });

@@ -1,5 +1,5 @@
-/** A timer handle returned by {@link Clock.setTimeout}. */
-export type TimerHandle = unknown;
+/** A timer handle returned by {@link Clock.setTimeout} (a Node.js `Timeout`, or a number for test clocks). */
+export type TimerHandle = object | number;
 
 /**
  * Time as the broadcaster sees it. Injected so tests drive time instead of waiting, and so

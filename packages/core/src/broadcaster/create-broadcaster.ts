@@ -1,8 +1,9 @@
-import { announcementSchema, isExpired, type Announcement, type AnnouncementInput } from '../domain/announcement.js';
+import { announcementSchema, type Announcement, type AnnouncementInput } from '../domain/announcement.js';
 import { audienceFor, defaultPriority } from '../domain/audience.js';
 import { ConfigError, parseOrThrow } from '../errors.js';
 import type { RunRecord } from '../store/run-store.js';
 import { systemClock } from '../util/clock.js';
+import { estimateRun } from './estimate.js';
 import type { BroadcastEvent } from './events.js';
 import { Lane } from './lane.js';
 import { resolveOptions, type BroadcasterTuning } from './options.js';
@@ -10,8 +11,9 @@ import { createOutcomeHandler } from './outcome-handler.js';
 import { createOutcomeWriter } from './outcome-writer.js';
 import { createRateGate } from './rate-gate.js';
 import { RunExecution, type RunContext } from './run-execution.js';
+import { cancelStoredRun } from './stored-run.js';
 import { watchRun } from './watch-run.js';
-import type { BroadcastRun, Broadcaster, BroadcasterOptions, Estimate, PublishOptions } from './types.js';
+import type { BroadcastRun, Broadcaster, BroadcasterOptions, PublishOptions } from './types.js';
 
 /**
  * Creates the broadcaster: one paced lane per channel, a batched delivery ledger, retries by the
@@ -61,10 +63,13 @@ export function createBroadcaster(options: BroadcasterOptions & BroadcasterTunin
         onInactive: handler.onInactive,
         onSendThrew: () =>
           emit({ type: 'internal.error', at: clock.now(), where: `${channel.name}.send`, message: 'send() threw' }),
+        emit,
       }),
     ]),
   );
   const executions = new Map<string, RunExecution>();
+  /** Runs being taken (lease, claims released) right now: a second caller joins the first. */
+  const starting = new Map<string, Promise<RunExecution | undefined>>();
   let closed = false;
   const closing = new AbortController();
 
@@ -95,18 +100,16 @@ export function createBroadcaster(options: BroadcasterOptions & BroadcasterTunin
   };
 
   /** Starts delivering a stored run here if this process can hold its lease; `undefined` if it cannot. */
-  const tryTake = async (
+  const startHere = async (
     record: RunRecord,
     created: boolean,
     afterCrash: boolean,
   ): Promise<RunExecution | undefined> => {
-    const running = executions.get(record.id);
-    if (running) return running;
     if (closed) return undefined;
     const held = await store.acquireLease(record.id, resolved.instanceId, resolved.leaseTtlMs, clock.now());
     if (!held) return undefined;
     const current = await store.getRun(record.id);
-    if (!current || current.status !== 'active') {
+    if (!current || current.status !== 'active' || closed) {
       await store.releaseLease(record.id, resolved.instanceId);
       return undefined;
     }
@@ -121,21 +124,34 @@ export function createBroadcaster(options: BroadcasterOptions & BroadcasterTunin
         ambiguous,
       });
     }
+    if (closed) {
+      await store.releaseLease(record.id, resolved.instanceId);
+      return undefined;
+    }
     const execution = new RunExecution(current, created, context);
     executions.set(record.id, execution);
     return execution;
   };
 
+  /** One start per run at a time: two publishes of one key must not deliver it twice. */
+  const tryTake = (record: RunRecord, created: boolean, afterCrash: boolean): Promise<RunExecution | undefined> => {
+    const running = executions.get(record.id);
+    if (running) return Promise.resolve(running);
+    const pending = starting.get(record.id);
+    if (pending) return pending;
+    const attempt = startHere(record, created, afterCrash).finally(() => starting.delete(record.id));
+    starting.set(record.id, attempt);
+    return attempt;
+  };
+
   /** The run delivered here if possible, otherwise a handle that watches it (and takes it over if its owner dies). */
   const take = async (record: RunRecord, created: boolean, afterCrash: boolean): Promise<BroadcastRun> => {
     const execution = record.status === 'active' ? await tryTake(record, created, afterCrash) : undefined;
-    return (
-      execution ??
-      watchRun(record, created, context, {
-        takeOver: () => tryTake(record, created, true),
-        signal: closing.signal,
-      })
-    );
+    if (execution) return execution.created === created ? execution : handleOf(execution, created);
+    return watchRun(record, created, context, {
+      takeOver: () => tryTake(record, created, true),
+      signal: closing.signal,
+    });
   };
 
   return {
@@ -167,42 +183,20 @@ export function createBroadcaster(options: BroadcasterOptions & BroadcasterTunin
         }
       }
       // A run with this key that is active but not running here was left by a crash.
-      return take(run, created, !created && !executions.has(run.id));
+      return take(run, created, !created && !executions.has(run.id) && !starting.has(run.id));
     },
 
-    async estimate(input, publishOptions = {}): Promise<Estimate> {
+    async estimate(input, publishOptions = {}) {
       const { announcement, priority, audiences } = prepare(input, publishOptions);
-      const expired = isExpired(announcement, clock.now());
-      const estimates = await Promise.all(
-        audiences.map(async (audience) => {
-          const channel = channels.get(audience.channel)!;
-          const recipients = expired ? 0 : await store.countAudience(audience);
-          const rate = channel.limits.ratePerSecond;
-          return {
-            channel: audience.channel,
-            recipients,
-            ratePerSecond: rate,
-            seconds: Number.isFinite(rate) ? recipients / rate : 0,
-          };
-        }),
-      );
-      return {
-        priority,
-        recipients: estimates.reduce((sum, entry) => sum + entry.recipients, 0),
-        seconds: Math.max(0, ...estimates.map((entry) => entry.seconds)),
-        channels: estimates,
-      };
+      return estimateRun(announcement, priority, audiences, channels, store, clock.now());
     },
 
     async cancel(runId) {
+      await starting.get(runId);
       const running = executions.get(runId);
       if (running) return running.cancel();
-      const record = await store.getRun(runId);
-      if (!record) throw new ConfigError(`Unknown run: ${runId}`, ['runId']);
-      if (record.status !== 'active') return;
-      const now = clock.now();
-      await store.setRunStatus(runId, 'cancelled', now);
-      await store.closePending(runId, 'cancelled', 'CANCELLED', now);
+      if (!(await cancelStoredRun(store, runId, clock.now())))
+        throw new ConfigError(`Unknown run: ${runId}`, ['runId']);
     },
 
     async resume() {
@@ -210,7 +204,7 @@ export function createBroadcaster(options: BroadcasterOptions & BroadcasterTunin
       const runs: BroadcastRun[] = [];
       // Runs leased by another live process come back as watchers that take over if it dies.
       for (const record of await store.listActiveRuns())
-        runs.push(await take(record, false, !executions.has(record.id)));
+        runs.push(await take(record, false, !executions.has(record.id) && !starting.has(record.id)));
       return runs;
     },
 
@@ -221,12 +215,25 @@ export function createBroadcaster(options: BroadcasterOptions & BroadcasterTunin
     async close() {
       closed = true;
       closing.abort();
-      for (const execution of executions.values()) {
-        for (const source of execution.sources) source.halt('closed');
-      }
+      await Promise.allSettled(starting.values());
+      // Runs still rendering are halted too: they start halted and keep their deliveries pending.
+      for (const execution of executions.values()) execution.halt('closed');
       await Promise.allSettled([...executions.values()].map((execution) => execution.done));
       for (const lane of lanes.values()) lane.close();
       await writer.flush();
     },
+  };
+}
+
+/** The same run seen by a caller whose publish did not create it (`created: false`). */
+function handleOf(run: BroadcastRun, created: boolean): BroadcastRun {
+  return {
+    id: run.id,
+    announcementId: run.announcementId,
+    created,
+    done: run.done,
+    progress: () => run.progress(),
+    cancel: () => run.cancel(),
+    [Symbol.asyncIterator]: () => run[Symbol.asyncIterator](),
   };
 }

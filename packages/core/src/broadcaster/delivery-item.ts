@@ -13,6 +13,8 @@ export interface DeliveryItem {
   firstAttemptAt: number;
   /** Times the recipient was deferred or the channel paused (not counted as attempts). */
   waits: number;
+  /** Times the recipient moved during this delivery (a loop of moves ends in a failure). */
+  readdresses: number;
   /** When the delivery may be tried again. */
   dueAt: number;
   /** Whether a retry happened after an error where the provider may already have accepted it. */
@@ -30,6 +32,7 @@ export function toItem(claimed: ClaimedDelivery): DeliveryItem {
     attempts: claimed.attempts,
     firstAttemptAt: 0,
     waits: 0,
+    readdresses: 0,
     dueAt: 0,
     ambiguous: false,
   };

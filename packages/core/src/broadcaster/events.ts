@@ -35,7 +35,9 @@ export type BroadcastEvent =
     }
   | { type: 'subscriber.unreachable'; at: number; subscriberId: string; channel: string; code: string }
   | { type: 'subscriber.readdressed'; at: number; subscriberId: string; channel: string }
+  /** The provider asked the whole channel to wait. Once per pause, however many sends came back throttled. */
   | { type: 'channel.paused'; at: number; channel: string; code: string; resumeAt: number }
+  /** The wait of the last `channel.paused` is over (sent when it ends, whatever the next send does). */
   | { type: 'channel.resumed'; at: number; channel: string }
   | { type: 'channel.stopped'; at: number; channel: string; code: string; message: string }
   | { type: 'internal.error'; at: number; where: string; message: string };

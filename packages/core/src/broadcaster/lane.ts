@@ -2,6 +2,7 @@ import type { AnyChannel, SendResult } from '../channel/channel.js';
 import { ChannelError } from '../channel/channel-error.js';
 import type { Clock, TimerHandle } from '../util/clock.js';
 import type { DeliveryItem } from './delivery-item.js';
+import type { BroadcastEvent } from './events.js';
 import type { RateGate } from './rate-gate.js';
 import type { RunChannel } from './run-channel.js';
 
@@ -20,6 +21,8 @@ export interface LaneOptions {
   /** A subscriber who left after planning: recorded without sending. */
   onInactive: (source: RunChannel, item: DeliveryItem) => void;
   onSendThrew: () => void;
+  /** Receives `channel.paused` and `channel.resumed`. */
+  emit: (event: BroadcastEvent) => void;
 }
 
 /**
@@ -37,8 +40,10 @@ export class Lane {
   #wake: { promise: Promise<void>; resolve: () => void } | undefined;
   #wakeTimer: TimerHandle | undefined;
   #closed = false;
-  /** Until when the provider asked the whole channel to wait (0 when not paused). */
-  pausedUntil = 0;
+  #pausedUntil = 0;
+  #resumeTimer: TimerHandle | undefined;
+  /** The source `#take` last took from (saves an array per delivery on the hot path). */
+  #takenFrom: RunChannel | undefined;
   /** Set when the channel cannot send at all (credentials); cleared by `restart()`. */
   stopped: { code: string; message: string } | undefined;
   readonly #lastSent = new Map<string, number>();
@@ -75,6 +80,40 @@ export class Lane {
     wake?.resolve();
   }
 
+  /** Until when the provider asked the whole channel to wait; 0 when not paused. */
+  get pausedUntil(): number {
+    return this.#pausedUntil > this.#options.clock.now() ? this.#pausedUntil : 0;
+  }
+
+  /**
+   * Pauses the whole channel until `resumeAt` (a provider-wide rate limit). One `channel.paused`
+   * per pause, however many in-flight sends come back throttled, and one `channel.resumed` when
+   * the wait is over — whether or not the next send succeeds.
+   */
+  pause(code: string, resumeAt: number): void {
+    this.gate.pauseUntil(resumeAt);
+    if (resumeAt <= this.#pausedUntil) return;
+    const { clock, emit } = this.#options;
+    if (this.#pausedUntil === 0)
+      emit({ type: 'channel.paused', at: clock.now(), channel: this.channel.name, code, resumeAt });
+    this.#pausedUntil = resumeAt;
+    if (this.#resumeTimer !== undefined) clock.clearTimeout(this.#resumeTimer);
+    this.#resumeTimer = clock.setTimeout(() => this.#endPause(), Math.ceil(resumeAt - clock.now()));
+  }
+
+  #endPause(): void {
+    const { clock } = this.#options;
+    this.#resumeTimer = undefined;
+    const left = this.#pausedUntil - clock.now();
+    if (left > 0) {
+      this.#resumeTimer = clock.setTimeout(() => this.#endPause(), Math.ceil(left));
+      return;
+    }
+    this.#pausedUntil = 0;
+    this.#options.emit({ type: 'channel.resumed', at: clock.now(), channel: this.channel.name });
+    this.notify();
+  }
+
   /** Stops the channel: every run on it halts and keeps its deliveries pending for `resume()`. */
   stop(code: string, message: string): void {
     if (this.stopped) return;
@@ -92,6 +131,7 @@ export class Lane {
     this.#closed = true;
     this.gate.close();
     if (this.#wakeTimer !== undefined) this.#options.clock.clearTimeout(this.#wakeTimer);
+    if (this.#resumeTimer !== undefined) this.#options.clock.clearTimeout(this.#resumeTimer);
     this.notify();
   }
 
@@ -103,32 +143,45 @@ export class Lane {
   async #work(): Promise<void> {
     const { clock } = this.#options;
     while (!this.#closed) {
-      if (!this.#hasWork(clock.now())) {
+      const first = this.#firstWithWork(clock.now());
+      if (first === undefined) {
         await this.#idle();
         continue;
       }
-      const wait = this.gate.acquire();
+      // Grants are taken before choosing what to send, so an emergency that arrives during the
+      // wait is what goes out; the most urgent run's cost is the best guess of what it costs.
+      const granted = first.maxCost;
+      const wait = this.gate.acquire(granted);
       if (wait) await wait;
       if (this.#closed) break;
       const now = clock.now();
-      const picked = this.#take(now);
-      if (!picked) {
-        this.gate.refund();
+      const item = this.#take(now);
+      const source = this.#takenFrom!;
+      if (item === undefined) {
+        this.gate.refund(granted);
         continue;
       }
-      const [source, item] = picked;
       if (item.subscriberStatus !== 'active') {
-        this.gate.refund();
+        this.gate.refund(granted);
         this.#options.onInactive(source, item);
         continue;
       }
       const spacingUntil = this.#spacingUntil(item.subscriberId, now);
       if (spacingUntil > now) {
-        this.gate.refund();
+        this.gate.refund(granted);
         item.dueAt = spacingUntil;
         source.later(item);
         continue;
       }
+      const cost = source.maxCost === 1 ? 1 : source.costFor(item.language);
+      if (cost > granted) {
+        // A costlier run overtook during the wait: put it back and wait for its full cost.
+        this.gate.refund(granted);
+        item.dueAt = now;
+        source.later(item);
+        continue;
+      }
+      if (cost < granted) this.gate.refund(granted - cost);
       await this.#send(source, item, now);
       if (++this.#sendsSinceYield >= SENDS_PER_YIELD) await this.#yield();
       else if (this.#yielding) await this.#yielding;
@@ -170,15 +223,18 @@ export class Lane {
     source.checkFinished();
   }
 
-  #hasWork(now: number): boolean {
-    for (const source of this.#sources) if (source.hasWork(now)) return true;
-    return false;
+  #firstWithWork(now: number): RunChannel | undefined {
+    for (const source of this.#sources) if (source.hasWork(now)) return source;
+    return undefined;
   }
 
-  #take(now: number): [RunChannel, DeliveryItem] | undefined {
+  #take(now: number): DeliveryItem | undefined {
     for (const source of this.#sources) {
       const item = source.next(now);
-      if (item) return [source, item];
+      if (item) {
+        this.#takenFrom = source;
+        return item;
+      }
     }
     return undefined;
   }

@@ -98,7 +98,7 @@ describe('broadcaster lifecycle', () => {
     const hung = createSandboxChannel({ latencyMs: 60_000, limits: { concurrency: 5 }, clock: frozen });
     const dead = createBroadcaster({ store, channels: [hung], leaseTtlMs: 1_000, instanceId: 'dead', clock: frozen });
     const abandoned = await dead.publish(sampleAnnouncement());
-    while ((await store.deliveryCounts(abandoned.id))[0]?.byStatus.claimed === undefined)
+    while (((await store.deliveryCounts(abandoned.id))[0]?.byStatus.claimed ?? 0) === 0)
       await new Promise((r) => setTimeout(r, 5));
     const claimedByDead = (await store.deliveryCounts(abandoned.id))[0]!.byStatus.claimed;
     expect(claimedByDead).toBeGreaterThan(0);
@@ -187,8 +187,8 @@ describe('broadcaster lifecycle', () => {
     const estimate = await broadcaster.estimate(sampleAnnouncement({ topics: ['meteo'] }));
     expect(estimate.recipients).toBe(170);
     expect(estimate.channels).toEqual([
-      { channel: 'slow', recipients: 120, ratePerSecond: 30, seconds: 4 },
-      { channel: 'fast', recipients: 50, ratePerSecond: Infinity, seconds: 0 },
+      { channel: 'slow', recipients: 120, ratePerSecond: 30, cost: 1, seconds: 4 },
+      { channel: 'fast', recipients: 50, ratePerSecond: Infinity, cost: 1, seconds: 0 },
     ]);
     expect(estimate.seconds).toBe(4);
     expect(slow.deliveries).toEqual([]);
@@ -218,7 +218,7 @@ describe('broadcaster lifecycle', () => {
       broadcaster.publish(sampleAnnouncement({ id: 'uno' })),
       broadcaster.publish(sampleAnnouncement({ id: 'due' })),
     ]);
-    await Promise.all([first!.done, second!.done]);
+    await Promise.all([first.done, second.done]);
     expect(channel.deliveries).toHaveLength(10);
     for (let index = 0; index < 5; index++) {
       const times = channel.deliveries.filter((d) => d.address === `addr-${index}`).map((d) => d.at);

@@ -16,6 +16,7 @@ const channelSchema = z.object({
   limits: limitsSchema,
   render: z.function(),
   send: z.function(),
+  cost: z.function().optional(),
 });
 
 const optionsSchema = z.object({

@@ -7,14 +7,13 @@ import type { DeliveryItem } from './delivery-item.js';
 import type { BroadcastEvent } from './events.js';
 import type { Lane } from './lane.js';
 import type { OutcomeWriter } from './outcome-writer.js';
+import { createReaddress } from './readdress.js';
 import { backoffDelay, recipientDeferDelay } from './retry-policy.js';
 import type { RunChannel } from './run-channel.js';
 import type { RetryPolicy } from './types.js';
 
 /** Default channel-wide wait when a provider throttles without saying how long. */
 const DEFAULT_PAUSE_MS = { RATE_LIMITED: 1_000, other: 60_000 } as const;
-/** A recipient that keeps moving is a loop, not a migration. */
-const MAX_READDRESSES = 3;
 
 /** What the outcome handler needs from the broadcaster. */
 export interface OutcomeContext {
@@ -26,6 +25,18 @@ export interface OutcomeContext {
   emit: (event: BroadcastEvent) => void;
   onStoreError: (where: string, error: unknown) => void;
 }
+
+/** Final states the handler writes to the ledger. */
+export type RecordedStatus = 'sent' | 'failed' | 'dropped' | 'cancelled';
+
+/** Writes one final outcome and counts it; shared by the handler and the readdress step. */
+export type RecordOutcome = (
+  source: RunChannel,
+  item: DeliveryItem,
+  status: RecordedStatus,
+  code?: string,
+  providerMessageId?: string,
+) => void;
 
 /**
  * Applies the one error-code table to a send result: ledger write, retry with backoff, channel
@@ -42,13 +53,7 @@ export function createOutcomeHandler(context: OutcomeContext): {
 } {
   const { writer, clock, policy, emit } = context;
 
-  const record = (
-    source: RunChannel,
-    item: DeliveryItem,
-    status: 'sent' | 'failed' | 'dropped' | 'cancelled',
-    code?: string,
-    providerMessageId?: string,
-  ): void => {
+  const record: RecordOutcome = (source, item, status, code, providerMessageId) => {
     writer.add({
       runId: source.runId,
       channel: source.channel,
@@ -80,12 +85,55 @@ export function createOutcomeHandler(context: OutcomeContext): {
     });
   };
 
-  const retryBudgetLeft = (item: DeliveryItem, now: number): boolean => now - item.firstAttemptAt < policy.maxTotalMs;
+  /** Drops a subscriber whose address no longer reaches them, and never sends to it again. */
+  const drop = (source: RunChannel, item: DeliveryItem, code: string): void => {
+    record(source, item, 'dropped', code);
+    emit({
+      type: 'delivery.failed',
+      at: clock.now(),
+      runId: source.runId,
+      channel: source.channel,
+      deliveryId: item.deliveryId,
+      subscriberId: item.subscriberId,
+      code,
+      action: 'drop-subscriber',
+      attempts: item.attempts,
+    });
+    context.store
+      .updateSubscriber(item.subscriberId, { status: 'unreachable' })
+      .then(() =>
+        emit({
+          type: 'subscriber.unreachable',
+          at: clock.now(),
+          subscriberId: item.subscriberId,
+          channel: source.channel,
+          code,
+        }),
+      )
+      .catch((storeError: unknown) => context.onStoreError('updateSubscriber', storeError));
+  };
+
+  /**
+   * Whether a next attempt at `dueAt` still fits the total retry budget. Checked before waiting,
+   * so a provider asking for an hour's wait cannot carry a delivery past the budget.
+   */
+  const fitsBudget = (item: DeliveryItem, dueAt: number): boolean => dueAt - item.firstAttemptAt <= policy.maxTotalMs;
 
   const requeue = (source: RunChannel, item: DeliveryItem, dueAt: number): void => {
     item.dueAt = dueAt;
     source.later(item);
   };
+
+  const readdress = createReaddress({
+    store: context.store,
+    clock,
+    emit,
+    onStoreError: context.onStoreError,
+    record,
+    drop,
+    fail,
+    requeue,
+  });
 
   const onOutcome = (lane: Lane, source: RunChannel, item: DeliveryItem, result: SendResult): void => {
     const now = clock.now();
@@ -93,10 +141,6 @@ export function createOutcomeHandler(context: OutcomeContext): {
       record(source, item, 'sent', undefined, result.providerMessageId);
       lane.markSent(item.subscriberId, now);
       if (item.ambiguous) source.ambiguousRetries++;
-      if (lane.pausedUntil !== 0 && now >= lane.pausedUntil) {
-        lane.pausedUntil = 0;
-        emit({ type: 'channel.resumed', at: now, channel: lane.channel.name });
-      }
       return;
     }
     const { error } = result;
@@ -107,11 +151,11 @@ export function createOutcomeHandler(context: OutcomeContext): {
     switch (actionFor(error.code)) {
       case 'retry': {
         if (AMBIGUOUS_CODES.has(error.code)) item.ambiguous = true;
-        if (item.attempts >= policy.maxAttempts || !retryBudgetLeft(item, now)) {
+        const delayMs = error.retryAfterMs ?? backoffDelay(policy, item.attempts, context.random);
+        if (item.attempts >= policy.maxAttempts || !fitsBudget(item, now + delayMs)) {
           fail(source, item, error, true);
           return;
         }
-        const delayMs = error.retryAfterMs ?? backoffDelay(policy, item.attempts, context.random);
         emit({
           type: 'delivery.retry',
           at: now,
@@ -128,59 +172,26 @@ export function createOutcomeHandler(context: OutcomeContext): {
       case 'pause-channel': {
         item.attempts--;
         item.waits++;
-        if (!retryBudgetLeft(item, now)) {
-          fail(source, item, error, true);
-          return;
-        }
-        const resumeAt =
-          now +
-          (error.retryAfterMs ??
-            (error.code === 'RATE_LIMITED' ? DEFAULT_PAUSE_MS.RATE_LIMITED : DEFAULT_PAUSE_MS.other));
-        lane.gate.pauseUntil(resumeAt);
-        if (resumeAt > lane.pausedUntil) {
-          lane.pausedUntil = resumeAt;
-          emit({ type: 'channel.paused', at: now, channel: lane.channel.name, code: error.code, resumeAt });
-        }
-        requeue(source, item, now);
+        const wait =
+          error.retryAfterMs ??
+          (error.code === 'RATE_LIMITED' ? DEFAULT_PAUSE_MS.RATE_LIMITED : DEFAULT_PAUSE_MS.other);
+        // The whole sender must wait even when this delivery gives up.
+        lane.pause(error.code, now + wait);
+        if (!fitsBudget(item, now + wait)) fail(source, item, error, true);
+        else requeue(source, item, now);
         return;
       }
       case 'defer-recipient': {
         item.attempts--;
         item.waits++;
-        if (!retryBudgetLeft(item, now)) {
-          fail(source, item, error, true);
-          return;
-        }
-        requeue(source, item, now + (error.retryAfterMs ?? recipientDeferDelay(item.waits - 1, policy)));
+        const dueAt = now + (error.retryAfterMs ?? recipientDeferDelay(item.waits - 1, policy));
+        if (!fitsBudget(item, dueAt)) fail(source, item, error, true);
+        else requeue(source, item, dueAt);
         return;
       }
-      case 'drop-subscriber': {
-        record(source, item, 'dropped', error.code);
-        emit({
-          type: 'delivery.failed',
-          at: now,
-          runId: source.runId,
-          channel: source.channel,
-          deliveryId: item.deliveryId,
-          subscriberId: item.subscriberId,
-          code: error.code,
-          action: 'drop-subscriber',
-          attempts: item.attempts,
-        });
-        context.store
-          .updateSubscriber(item.subscriberId, { status: 'unreachable' })
-          .then(() =>
-            emit({
-              type: 'subscriber.unreachable',
-              at: clock.now(),
-              subscriberId: item.subscriberId,
-              channel: source.channel,
-              code: error.code,
-            }),
-          )
-          .catch((storeError: unknown) => context.onStoreError('updateSubscriber', storeError));
+      case 'drop-subscriber':
+        drop(source, item, error.code);
         return;
-      }
       case 'fail-message':
         fail(source, item, error, false);
         return;
@@ -200,29 +211,10 @@ export function createOutcomeHandler(context: OutcomeContext): {
         lane.stop(error.code, error.message);
         return;
       }
-      case 'readdress': {
-        const newAddress = error.newAddress;
+      case 'readdress':
         item.attempts--;
-        item.waits++;
-        if (newAddress === undefined || item.waits > MAX_READDRESSES) {
-          fail(source, item, error, true);
-          return;
-        }
-        item.address = newAddress;
-        context.store
-          .updateSubscriber(item.subscriberId, { address: newAddress })
-          .then(() =>
-            emit({
-              type: 'subscriber.readdressed',
-              at: clock.now(),
-              subscriberId: item.subscriberId,
-              channel: source.channel,
-            }),
-          )
-          .catch((storeError: unknown) => context.onStoreError('updateSubscriber', storeError));
-        requeue(source, item, now);
+        readdress(lane, source, item, error);
         return;
-      }
     }
   };
 

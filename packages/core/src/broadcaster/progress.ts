@@ -46,7 +46,8 @@ export class ProgressTracker {
         const rate = this.#rate(source.channel);
         const remaining = Math.max(0, planned - sent - failed - dropped - cancelled);
         const limit = channels.get(source.channel)?.limits.ratePerSecond ?? Infinity;
-        const basis = rate > 0 ? rate : Number.isFinite(limit) ? limit : 0;
+        // Before any send, the limit says how fast it can go: messages of several requests go slower.
+        const basis = rate > 0 ? rate : Number.isFinite(limit) ? limit / source.maxCost : 0;
         const etaSeconds = remaining === 0 ? 0 : basis > 0 ? remaining / basis : undefined;
         const state =
           source.state === 'done'

@@ -14,7 +14,7 @@ async function saturate(gate: RateGate, clock: ManualClock, durationMs: number, 
       if (wait) await wait;
       if (!running) break;
       stamps.push(clock.now());
-      await null;
+      await Promise.resolve();
     }
   });
   while (clock.now() < end) {
@@ -95,5 +95,80 @@ describe('createRateGate', () => {
     expect(fresh.acquire()).toBeUndefined();
     fresh.refund();
     expect(fresh.acquire()).toBeUndefined();
+  });
+});
+
+/** Runs `workers` loops taking `cost` grants each for `durationMs`; returns one stamp per grant. */
+async function saturateWeighted(
+  gate: RateGate,
+  clock: ManualClock,
+  durationMs: number,
+  cost: number,
+): Promise<number[]> {
+  const stamps: number[] = [];
+  const end = clock.now() + durationMs;
+  let running = true;
+  const loops = Array.from({ length: 16 }, async () => {
+    while (running) {
+      const wait = gate.acquire(cost);
+      if (wait) await wait;
+      if (!running) break;
+      for (let index = 0; index < cost; index++) stamps.push(clock.now());
+      await Promise.resolve();
+    }
+  });
+  while (clock.now() < end) {
+    clock.advance(1);
+    await flush();
+  }
+  running = false;
+  gate.close();
+  void loops;
+  return stamps.filter((stamp) => stamp < end);
+}
+
+describe('createRateGate with weighted grants', () => {
+  it.each([
+    [20, 2],
+    [30, 3],
+    [80, 7],
+  ])('at %i/s with a cost of %i never exceeds the limit in requests and still uses 95 percent', async (rate, cost) => {
+    const clock = createManualClock();
+    const gate = createRateGate({ ratePerSecond: rate, clock });
+    const stamps = await saturateWeighted(gate, clock, 5_000, cost);
+    expect(maxInAnySecond(stamps)).toBeLessThanOrEqual(rate);
+    // Whole messages only: at most cost − 1 requests of a window go unused.
+    expect(stamps.length / (rate * 5)).toBeGreaterThanOrEqual(0.95);
+  });
+
+  it('charges a cost above the limit as the whole limit instead of waiting forever', () => {
+    const clock = createManualClock();
+    const gate = createRateGate({ ratePerSecond: 2, burst: 2, clock });
+    expect(gate.acquire(5)).toBeUndefined();
+    expect(gate.acquire(1)).toBeInstanceOf(Promise);
+    gate.close();
+  });
+
+  it('refunds the same number of grants it gave', () => {
+    const clock = createManualClock();
+    const gate = createRateGate({ ratePerSecond: 4, burst: 4, clock });
+    expect(gate.acquire(3)).toBeUndefined();
+    expect(gate.acquire(2)).toBeInstanceOf(Promise);
+    gate.close();
+    const fresh = createRateGate({ ratePerSecond: 4, burst: 4, clock });
+    expect(fresh.acquire(3)).toBeUndefined();
+    fresh.refund(3);
+    expect(fresh.acquire(4)).toBeUndefined();
+    expect(fresh.acquire(1)).toBeInstanceOf(Promise);
+    fresh.close();
+  });
+
+  it('treats a broken cost as one grant', () => {
+    const clock = createManualClock();
+    const gate = createRateGate({ ratePerSecond: 2, burst: 2, clock });
+    expect(gate.acquire(Number.NaN)).toBeUndefined();
+    expect(gate.acquire(0)).toBeUndefined();
+    expect(gate.acquire(1)).toBeInstanceOf(Promise);
+    gate.close();
   });
 });

@@ -26,10 +26,14 @@ export interface RateGateOptions {
  * lost — a timer per message reaches only ~85% of 1,000/s.
  */
 export interface RateGate {
-  /** Resolves when one send may go out. Returns `undefined` when granted at once (no promise). */
-  acquire(): Promise<void> | undefined;
-  /** Gives back the most recent grant, unused (nothing was sent with it). */
-  refund(): void;
+  /**
+   * Resolves when `cost` grants may be used at once (one per request a send makes). Returns
+   * `undefined` when granted at once (no promise). A cost above the per-second limit is charged
+   * the whole limit: it could never fit in one window otherwise.
+   */
+  acquire(cost?: number): Promise<void> | undefined;
+  /** Gives back the most recent `cost` grants, unused (nothing was sent with them). */
+  refund(cost?: number): void;
   /** No grants before `time` (a provider asked the whole channel to wait). */
   pauseUntil(time: number): void;
   /** The time grants resume, or 0 when not paused. */
@@ -77,24 +81,36 @@ export function createRateGate(options: RateGateOptions): RateGate {
   let count = 0;
   let theoreticalArrival = -Infinity;
   let pausedUntil = 0;
+  // Two parallel queues instead of an object per waiter: the hot path allocates nothing more.
   const waiters: Array<() => void> = [];
+  const costs: number[] = [];
   let timer: TimerHandle | undefined;
   let closed = false;
 
-  const nextAllowedAt = (): number => {
+  // `!(cost > 1)` also turns NaN into 1: a broken cost() must not stall or unpace the lane.
+  const clamp = (cost: number): number => (!(cost > 1) ? 1 : Math.min(limit, Math.ceil(cost)));
+
+  const nextAllowedAt = (cost: number): number => {
+    // GCRA checks the first grant only and `grant` advances by the whole cost: a request worth
+    // `cost` is spaced `cost` intervals from the next, without first waiting out its own size
+    // (that would waste (cost − 1) intervals each time). The log below still bounds every window.
     let at = Math.max(theoreticalArrival - tolerance, pausedUntil);
-    if (count === limit) at = Math.max(at, log[oldest]! + windowMs);
+    // Sliding log: the entries this grant pushes out must all have left the window.
+    const overflow = count + cost - limit;
+    if (overflow > 0) at = Math.max(at, log[(oldest + overflow - 1) % limit]! + windowMs);
     return at;
   };
 
-  const grant = (now: number): void => {
-    theoreticalArrival = Math.max(theoreticalArrival, now) + interval;
-    if (count === limit) {
-      log[oldest] = now;
-      oldest = (oldest + 1) % limit;
-    } else {
-      log[(oldest + count) % limit] = now;
-      count++;
+  const grant = (now: number, cost: number): void => {
+    theoreticalArrival = Math.max(theoreticalArrival, now) + cost * interval;
+    for (let index = 0; index < cost; index++) {
+      if (count === limit) {
+        log[oldest] = now;
+        oldest = (oldest + 1) % limit;
+      } else {
+        log[(oldest + count) % limit] = now;
+        count++;
+      }
     }
   };
 
@@ -102,8 +118,8 @@ export function createRateGate(options: RateGateOptions): RateGate {
     timer = undefined;
     if (closed) return;
     let now = clock.now();
-    while (waiters.length > 0 && now >= nextAllowedAt()) {
-      grant(now);
+    while (waiters.length > 0 && now >= nextAllowedAt(costs[0]!)) {
+      grant(now, costs.shift()!);
       waiters.shift()!();
       now = clock.now();
     }
@@ -113,26 +129,31 @@ export function createRateGate(options: RateGateOptions): RateGate {
   const arm = (): void => {
     if (timer !== undefined || waiters.length === 0 || closed) return;
     // Timers fire in whole milliseconds; rounding up never wakes early, catching up covers late.
-    const delay = Math.max(0, Math.ceil(nextAllowedAt() - clock.now()));
+    const delay = Math.max(0, Math.ceil(nextAllowedAt(costs[0]!) - clock.now()));
     timer = clock.setTimeout(release, delay);
   };
 
   return {
-    acquire() {
+    acquire(cost = 1) {
+      const weight = clamp(cost);
       const now = clock.now();
-      if (waiters.length === 0 && now >= nextAllowedAt()) {
-        grant(now);
+      if (waiters.length === 0 && now >= nextAllowedAt(weight)) {
+        grant(now, weight);
         return undefined;
       }
       return new Promise<void>((resolve) => {
         waiters.push(resolve);
+        costs.push(weight);
         arm();
       });
     },
-    refund() {
-      if (count === 0) return;
-      count--;
-      theoreticalArrival -= interval;
+    refund(cost = 1) {
+      const weight = Math.min(clamp(cost), count);
+      if (weight === 0) return;
+      // The newest entries of the ring are the ones granted last; entries a grant overwrote
+      // had already left the window, so dropping the newest `weight` restores the window.
+      count -= weight;
+      theoreticalArrival -= weight * interval;
       if (waiters.length > 0 && timer !== undefined) {
         clock.clearTimeout(timer);
         timer = undefined;

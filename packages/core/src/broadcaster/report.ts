@@ -9,6 +9,8 @@ export interface ReportInputs {
   counts: readonly DeliveryCounts[];
   /** This process's view of the channels (stop codes, ambiguous retries); may be empty. */
   sources: readonly RunChannel[];
+  /** Channels that could not start here, with their code (e.g. `RENDER_FAILED`). */
+  skipped?: ReadonlyMap<string, string>;
   startedAt: number;
   finishedAt: number;
 }
@@ -37,7 +39,7 @@ export function buildReport(inputs: ReportInputs): RunReport {
       ambiguous: (entry?.ambiguous ?? 0) + (source?.ambiguousRetries ?? 0),
       byCode: { ...(entry?.byCode ?? {}) },
     };
-    if (!source) report.stoppedCode = 'CHANNEL_NOT_CONFIGURED';
+    if (!source) report.stoppedCode = inputs.skipped?.get(audience.channel) ?? 'CHANNEL_NOT_CONFIGURED';
     else if (source.state === 'stopped') report.stoppedCode = source.stoppedCode ?? 'STOPPED';
     else if (source.state === 'lost-lease') report.stoppedCode = 'LEASE_LOST';
     else if (source.state === 'closed') report.stoppedCode = 'BROADCASTER_CLOSED';

@@ -24,6 +24,8 @@ export interface RunChannelOptions {
   expiresAt: number;
   /** The rendered message per language, plus the fallback for other languages. */
   rendered: ReadonlyMap<string, unknown>;
+  /** Rate-limit cost per language, only when some language costs more than one grant. */
+  costs?: ReadonlyMap<string, number> | undefined;
   fallbackLanguage: string;
   store: RunStore;
   /** Deliveries claimed per store call. */
@@ -57,16 +59,22 @@ export class RunChannel {
   ambiguousRetries = 0;
   /** Code of the error that stopped the channel, if it was stopped. */
   stoppedCode: string | undefined;
+  /** The highest rate-limit cost of this run's messages on the channel (1 for most channels). */
+  readonly maxCost: number;
 
   readonly #options: RunChannelOptions;
   #buffer: DeliveryItem[] = [];
   #head = 0;
   readonly #retries = new DueHeap();
   #refilling = false;
+  /** The store had nothing more to claim (planning may still add some). */
   #exhausted = false;
+  /** A claim failed: wait before the next one (not the same as exhausted: work may remain). */
+  #claimBackoff = false;
+  /** Releases to the ledger still running; the channel is not finished before they land. */
+  #releasing = 0;
   #finished!: () => void;
-  /** Resolves when nothing of this run is left in flight or queued here. */
-  readonly finished: Promise<void>;
+  #finishedPromise!: Promise<void>;
 
   constructor(options: RunChannelOptions) {
     this.#options = options;
@@ -75,12 +83,42 @@ export class RunChannel {
     this.priorityRank = options.priorityRank;
     this.createdAt = options.createdAt;
     this.signal = options.signal;
-    this.finished = new Promise((resolve) => (this.#finished = resolve));
+    this.maxCost = options.costs ? Math.max(1, ...options.costs.values()) : 1;
+    this.#arm();
+  }
+
+  /** Resolves when nothing of this run is left in flight or queued here. */
+  get finished(): Promise<void> {
+    return this.#finishedPromise;
+  }
+
+  /**
+   * Delivers again after `done`: the final check found deliveries left in the ledger (claims
+   * orphaned by a process that lost the run, or work that appeared late).
+   */
+  reopen(): void {
+    if (this.state !== 'done') return;
+    this.state = 'running';
+    this.#exhausted = false;
+    this.#arm();
+    this.#maybeRefill();
+    this.#options.notify();
+  }
+
+  #arm(): void {
+    this.#finishedPromise = new Promise((resolve) => (this.#finished = resolve));
   }
 
   /** The rendered message for a subscriber's language. */
   renderedFor(language: string): unknown {
     return this.#options.rendered.get(language) ?? this.#options.rendered.get(this.#options.fallbackLanguage);
+  }
+
+  /** Rate-limit grants a send in `language` costs. */
+  costFor(language: string): number {
+    const costs = this.#options.costs;
+    if (costs === undefined) return 1;
+    return costs.get(language) ?? costs.get(this.#options.fallbackLanguage) ?? 1;
   }
 
   get queued(): number {
@@ -123,9 +161,7 @@ export class RunChannel {
       this.#retries.push(item);
       return;
     }
-    void this.#options.store
-      .releaseClaims(this.runId, { channel: this.channel, deliveryIds: [item.deliveryId], ambiguous: false })
-      .catch((error: unknown) => this.#options.onError('releaseClaims', error));
+    this.#release([item.deliveryId]);
   }
 
   /** Planning appended `count` deliveries; `done` once the audience is fully planned. */
@@ -138,7 +174,8 @@ export class RunChannel {
 
   /**
    * Stops handing out deliveries. Queued ones go back to the ledger as pending (they were never
-   * sent), so `resume()` or the final close-out can account for them.
+   * sent), so `resume()` or the final close-out can account for them — except after a lost
+   * lease: the process that took the run over has already released them and may hold them now.
    */
   halt(state: Exclude<RunChannelState, 'running' | 'done'>, code?: string): void {
     if (this.state !== 'running') return;
@@ -147,29 +184,39 @@ export class RunChannel {
     const unsent = [...this.#buffer.slice(this.#head), ...this.#retries.drain()].map((item) => item.deliveryId);
     this.#buffer = [];
     this.#head = 0;
-    if (unsent.length > 0) {
-      void this.#options.store
-        .releaseClaims(this.runId, { channel: this.channel, deliveryIds: unsent, ambiguous: false })
-        .catch((error: unknown) => this.#options.onError('releaseClaims', error))
-        .finally(() => this.checkFinished());
-    } else {
-      this.checkFinished();
-    }
+    this.#release(unsent);
+    this.checkFinished();
     this.#options.notify();
   }
 
-  /** Resolves `finished` once nothing is queued or in flight and the audience is fully delivered. */
+  /**
+   * Resolves `finished` once nothing is queued, in flight or on its way to or from the store,
+   * and — while running — the audience is fully planned and delivered.
+   */
   checkFinished(): void {
-    if (this.inFlight > 0) return;
+    if (this.inFlight > 0 || this.#refilling || this.#releasing > 0) return;
     if (this.state === 'running') {
-      if (!this.planningDone || !this.#exhausted || this.queued > 0 || this.#refilling) return;
+      if (!this.planningDone || !this.#exhausted || this.#claimBackoff || this.queued > 0) return;
       this.state = 'done';
     }
     this.#finished();
   }
 
+  /** Returns unsent claims to the ledger; `finished` waits until the store has them back. */
+  #release(deliveryIds: string[]): void {
+    if (deliveryIds.length === 0 || this.state === 'lost-lease') return;
+    this.#releasing++;
+    this.#options.store
+      .releaseClaims(this.runId, { channel: this.channel, deliveryIds, ambiguous: false })
+      .catch((error: unknown) => this.#options.onError('releaseClaims', error))
+      .finally(() => {
+        this.#releasing--;
+        this.checkFinished();
+      });
+  }
+
   #maybeRefill(): void {
-    if (this.#refilling || this.#exhausted || this.state !== 'running') return;
+    if (this.#refilling || this.#exhausted || this.#claimBackoff || this.state !== 'running') return;
     // Keep at most about one batch in memory: claimed-but-unsent deliveries cost memory and are
     // exactly what a crash turns into ambiguous deliveries.
     if (this.#buffer.length - this.#head >= this.#options.claimBatch / 2) return;
@@ -180,12 +227,8 @@ export class RunChannel {
       .claimDeliveries(this.runId, this.channel, limit)
       .then((claimed) => {
         if (this.state !== 'running') {
-          const ids = claimed.map((delivery) => delivery.deliveryId);
-          if (ids.length > 0) {
-            void this.#options.store
-              .releaseClaims(this.runId, { channel: this.channel, deliveryIds: ids, ambiguous: false })
-              .catch((error: unknown) => this.#options.onError('releaseClaims', error));
-          }
+          // Halted while the claim was on its way: these were never queued, give them back.
+          this.#release(claimed.map((delivery) => delivery.deliveryId));
           return;
         }
         if (this.#head > 4096) {
@@ -201,11 +244,13 @@ export class RunChannel {
       })
       .catch((error: unknown) => {
         this.#options.onError('claimDeliveries', error);
-        // Do not spin on a failing store: try again in a second.
-        this.#exhausted = true;
+        // Do not spin on a failing store: try again in a second. Deliveries may remain, so this
+        // must not count as exhausted (the channel would finish with them pending).
+        this.#claimBackoff = true;
         this.#options.clock.setTimeout(() => {
-          this.#exhausted = false;
+          this.#claimBackoff = false;
           this.#options.notify();
+          this.checkFinished();
         }, 1000);
       })
       .finally(() => {

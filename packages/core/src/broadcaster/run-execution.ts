@@ -1,6 +1,5 @@
 import { setMaxListeners } from 'node:events';
-import { contentFor, languagesOf } from '../domain/announcement.js';
-import { PRIORITY_RANK, type AudienceQuery } from '../domain/audience.js';
+import type { AudienceQuery } from '../domain/audience.js';
 import type { AnyChannel } from '../channel/channel.js';
 import type { RunRecord, Store } from '../store/run-store.js';
 import { sleep, type Clock, type TimerHandle } from '../util/clock.js';
@@ -9,7 +8,10 @@ import type { Lane } from './lane.js';
 import type { OutcomeWriter } from './outcome-writer.js';
 import { ProgressFeed, ProgressTracker } from './progress.js';
 import { buildReport } from './report.js';
-import { RunChannel } from './run-channel.js';
+import type { RunChannel } from './run-channel.js';
+import { buildSources } from './run-sources.js';
+import { settleLedger } from './settle-ledger.js';
+import { cancelStoredRun } from './stored-run.js';
 import type { BroadcastRun, RunProgress, RunReport } from './types.js';
 
 /** What a run needs from its broadcaster. */
@@ -29,6 +31,12 @@ export interface RunContext {
   onFinished: (runId: string) => void;
 }
 
+/** Longest a clock timer may be set for (Node fires longer ones at once). */
+const MAX_TIMER_MS = 2 ** 31 - 1;
+
+/** Why a run stops before it is done. */
+type HaltState = 'cancelled' | 'expired' | 'lost-lease' | 'closed';
+
 /**
  * One broadcast run being delivered by this process: plans the audience into the ledger page by
  * page while its lanes already deliver, keeps the lease, publishes progress, and writes the
@@ -45,11 +53,17 @@ export class RunExecution implements BroadcastRun {
   readonly #tracker = new ProgressTracker();
   readonly #feed = new ProgressFeed();
   readonly #startedAt: number;
+  readonly #expiresAt: number;
   #sources: RunChannel[] = [];
+  #skipped = new Map<string, string>();
   #timers: TimerHandle[] = [];
+  #renewing: Promise<void> | undefined;
   #status: RunProgress['status'] = 'active';
+  #finishing = false;
+  /** Deliveries the ledger still holds after every channel finished (see `settleLedger`). */
+  #leftovers = false;
   /** Set once halted, so channels set up later (still rendering) start halted too. */
-  #haltedAs: 'cancelled' | 'expired' | 'lost-lease' | undefined;
+  #haltedAs: HaltState | undefined;
 
   constructor(record: RunRecord, created: boolean, context: RunContext) {
     this.#record = record;
@@ -58,9 +72,11 @@ export class RunExecution implements BroadcastRun {
     this.announcementId = record.announcement.id;
     this.created = created;
     this.#startedAt = context.clock.now();
+    const { expires } = record.announcement;
+    this.#expiresAt = expires === undefined ? Infinity : Date.parse(expires);
     // Every in-flight send of the run listens on this one signal (undici adds a listener per request).
     setMaxListeners(0, this.#abort.signal);
-    this.done = this.#execute();
+    this.done = this.#execute().catch((error: unknown) => this.#abandon(error));
   }
 
   /** This run's channels as the lanes see them. */
@@ -85,67 +101,49 @@ export class RunExecution implements BroadcastRun {
   }
 
   async cancel(): Promise<void> {
-    if (this.#status !== 'active') return;
-    await this.#context.store.setRunStatus(this.id, 'cancelled', this.#context.clock.now());
-    this.#halt('cancelled');
+    const { store, clock } = this.#context;
+    if (this.#status === 'active' && !this.#finishing) {
+      await store.setRunStatus(this.id, 'cancelled', clock.now());
+      this.#halt('cancelled');
+      return;
+    }
+    // Finishing or over: nothing more goes out here, but a run left for resume() must not resume.
+    await this.done.catch(() => undefined);
+    if (this.#status === 'incomplete') await cancelStoredRun(store, this.id, clock.now());
   }
 
-  #halt(state: 'cancelled' | 'expired' | 'lost-lease'): void {
+  /** Stops the run here, keeping what is left pending for `resume()` (the broadcaster closes). */
+  halt(state: 'closed'): void {
+    this.#halt(state);
+  }
+
+  #halt(state: HaltState): void {
     this.#haltedAs ??= state;
     for (const source of this.#sources) source.halt(state);
     if (state === 'cancelled') this.#abort.abort(new Error('Broadcast cancelled'));
   }
 
   async #execute(): Promise<RunReport> {
-    const { store, clock, lanes, channels } = this.#context;
+    const { store, lanes } = this.#context;
     await Promise.resolve();
-    const announcement = this.#record.announcement;
-    const expiresAt = announcement.expires === undefined ? Infinity : Date.parse(announcement.expires);
     const counts = await store.deliveryCounts(this.id);
-    for (const audience of this.#record.audiences) {
-      const channel = channels.get(audience.channel);
-      const lane = lanes.get(audience.channel);
-      if (!channel || !lane) continue;
-      const rendered = new Map<string, unknown>();
-      for (const language of languagesOf(announcement))
-        rendered.set(language, await channel.render(announcement, language));
-      const source = new RunChannel({
-        runId: this.id,
-        channel: audience.channel,
-        priorityRank: PRIORITY_RANK[this.#record.priority],
-        createdAt: this.#record.createdAt,
-        expiresAt,
-        rendered,
-        fallbackLanguage: contentFor(announcement, announcement.defaultLanguage ?? '').language,
-        store,
-        claimBatch: claimBatchFor(channel),
-        signal: this.#abort.signal,
-        clock,
-        notify: () => lane.notify(),
-        onError: this.#context.onStoreError,
-      });
-      const existing = counts.find((entry) => entry.channel === audience.channel);
-      if (existing) {
-        const { byStatus } = existing;
-        source.counters.planned = Object.values(byStatus).reduce((sum, value) => sum + value, 0);
-        source.counters.sent = byStatus.sent;
-        source.counters.failed = byStatus.failed;
-        source.counters.dropped = byStatus.dropped;
-        source.counters.cancelled = byStatus.cancelled + byStatus.expired;
-      }
-      this.#sources.push(source);
-    }
+    const { sources, skipped } = await buildSources(this.#record, counts, this.#context, this.#abort.signal);
+    this.#sources = sources;
+    this.#skipped = skipped;
+    // Halt before the lanes see the channels, so a run cancelled, closed or expired while it
+    // rendered claims nothing at all (the expiry timer below halts at once when already due).
+    if (this.#haltedAs) this.#halt(this.#haltedAs);
     this.#startTimers();
     for (const source of this.#sources) lanes.get(source.channel)!.add(source);
-    if (this.#haltedAs) this.#halt(this.#haltedAs);
-    const planners = this.#sources.map((source) =>
-      this.#plan(
-        source,
-        this.#record.audiences.find((a) => a.channel === source.channel)!,
+    await Promise.all(
+      this.#sources.map((source) =>
+        this.#plan(
+          source,
+          this.#record.audiences.find((a) => a.channel === source.channel)!,
+        ),
       ),
     );
-    if (clock.now() >= expiresAt) this.#halt('expired');
-    await Promise.all([...planners, ...this.#sources.map((source) => source.finished)]);
+    this.#leftovers = await settleLedger(this.id, this.#sources, this.#context);
     return this.#finish();
   }
 
@@ -191,27 +189,44 @@ export class RunExecution implements BroadcastRun {
       emit({ type: 'run.progress', at: clock.now(), progress });
       this.#timers[0] = clock.setTimeout(tick, progressIntervalMs);
     };
-    const renew = (): void => {
-      void (async () => {
-        try {
-          const held = await store.acquireLease(this.id, instanceId, leaseTtlMs, clock.now());
-          if (!held) this.#halt('lost-lease');
-          const current = await store.getRun(this.id);
-          if (current?.status === 'cancelled') this.#halt('cancelled');
-        } catch (error) {
-          this.#context.onStoreError('acquireLease', error);
-        }
-      })();
-      this.#timers[1] = clock.setTimeout(renew, leaseTtlMs / 3);
+    const renew = async (): Promise<void> => {
+      try {
+        const held = await store.acquireLease(this.id, instanceId, leaseTtlMs, clock.now());
+        if (!held) this.#halt('lost-lease');
+        const current = await store.getRun(this.id);
+        if (current?.status === 'cancelled') this.#halt('cancelled');
+      } catch (error) {
+        this.#context.onStoreError('acquireLease', error);
+      }
+    };
+    const scheduleRenew = (): void => {
+      this.#timers[1] = clock.setTimeout(() => {
+        this.#renewing = renew();
+        scheduleRenew();
+      }, leaseTtlMs / 3);
+    };
+    // The announcement's end is a moment, not something noticed at the next send: deliveries
+    // waiting for a retry or a paused channel are closed as expired right then.
+    const expire = (): void => {
+      const left = this.#expiresAt - clock.now();
+      if (left <= 0) this.#halt('expired');
+      else this.#timers[2] = clock.setTimeout(expire, Math.min(left, MAX_TIMER_MS));
     };
     this.#tracker.sample(this.#sources, clock.now());
     this.#timers[0] = clock.setTimeout(tick, progressIntervalMs);
-    this.#timers[1] = clock.setTimeout(renew, leaseTtlMs / 3);
+    scheduleRenew();
+    if (Number.isFinite(this.#expiresAt)) expire();
+  }
+
+  #stopTimers(): void {
+    for (const timer of this.#timers) this.#context.clock.clearTimeout(timer);
+    this.#timers = [];
   }
 
   async #finish(): Promise<RunReport> {
     const { store, clock, writer, lanes, emit, instanceId } = this.#context;
-    for (const timer of this.#timers) clock.clearTimeout(timer);
+    this.#finishing = true;
+    this.#stopTimers();
     for (const source of this.#sources) lanes.get(source.channel)?.remove(source);
     await writer.flush();
     const now = clock.now();
@@ -225,23 +240,21 @@ export class RunExecution implements BroadcastRun {
       await store.closePending(this.id, 'expired', 'EXPIRED', now);
       await store.setRunStatus(this.id, 'expired', now);
       status = 'expired';
-    } else if (
-      states.has('stopped') ||
-      states.has('lost-lease') ||
-      states.has('closed') ||
-      this.#sources.length < this.#record.audiences.length
-    ) {
+    } else if (states.size !== 1 || !states.has('done') || this.#skipped.size > 0 || this.#leftovers) {
       status = 'incomplete';
     } else {
       await store.setRunStatus(this.id, 'completed', now);
       status = 'completed';
     }
+    // A renewal already on its way would take the lease back after the release below.
+    await this.#renewing;
     await store.releaseLease(this.id, instanceId);
     const report = buildReport({
       record: this.#record,
       status,
       counts: await store.deliveryCounts(this.id),
       sources: this.#sources,
+      skipped: this.#skipped,
       startedAt: this.#startedAt,
       finishedAt: clock.now(),
     });
@@ -252,14 +265,30 @@ export class RunExecution implements BroadcastRun {
     this.#context.onFinished(this.id);
     return report;
   }
-}
 
-/**
- * How many deliveries a lane claims per store call: enough to keep the workers busy for about
- * half a second, no more, because claimed-but-unsent deliveries are what a crash makes ambiguous.
- */
-function claimBatchFor(channel: AnyChannel): number {
-  const { ratePerSecond, concurrency } = channel.limits;
-  const perHalfSecond = Number.isFinite(ratePerSecond) ? Math.ceil(ratePerSecond / 2) : 1000;
-  return Math.max(16, Math.min(1000, Math.max(perHalfSecond, concurrency * 2)));
+  /**
+   * The store failed where the run cannot go on (reading counts, writing the final status):
+   * stop here, give the lease back so `resume()` can try again, end the progress stream, and
+   * reject `done` with the store's error.
+   */
+  async #abandon(error: unknown): Promise<never> {
+    const { store, lanes, emit, instanceId } = this.#context;
+    emit({
+      type: 'internal.error',
+      at: this.#context.clock.now(),
+      where: 'run',
+      message: error instanceof Error ? error.name : 'Error',
+    });
+    this.#finishing = true;
+    this.#stopTimers();
+    this.#halt('closed');
+    await Promise.all(this.#sources.map((source) => source.finished));
+    for (const source of this.#sources) lanes.get(source.channel)?.remove(source);
+    await this.#renewing?.catch(() => undefined);
+    await store.releaseLease(this.id, instanceId).catch(() => undefined);
+    this.#status = 'incomplete';
+    this.#feed.publish(this.progress(), true);
+    this.#context.onFinished(this.id);
+    throw error;
+  }
 }

@@ -131,9 +131,14 @@ export interface BroadcastRun extends AsyncIterable<RunProgress> {
 export interface ChannelEstimate {
   channel: string;
   recipients: number;
-  /** Least seconds the channel's rate limit allows; `0` when the channel has no rate limit. */
+  /**
+   * Least seconds the channel's rate limit allows: recipients × cost ÷ rate; `0` when the
+   * channel has no rate limit.
+   */
   seconds: number;
   ratePerSecond: number;
+  /** Requests one message costs against the rate limit (parts of a split message); usually 1. */
+  cost: number;
 }
 
 /** What a publish would do, computed before anything is sent. */

@@ -2,6 +2,7 @@ import type { RunRecord } from '../store/run-store.js';
 import { sleep } from '../util/clock.js';
 import { ProgressFeed } from './progress.js';
 import { buildReport } from './report.js';
+import { cancelStoredRun } from './stored-run.js';
 import type { RunContext } from './run-execution.js';
 import type { BroadcastRun, RunProgress, RunReport } from './types.js';
 
@@ -106,9 +107,8 @@ export function watchRun(
     done,
     progress: () => latest,
     cancel: async () => {
-      const now = clock.now();
-      await store.setRunStatus(record.id, 'cancelled', now);
-      await store.closePending(record.id, 'cancelled', 'CANCELLED', now);
+      // Through the store: the owner notices at its next lease renewal. A finished run keeps its outcome.
+      await cancelStoredRun(store, record.id, clock.now());
     },
     [Symbol.asyncIterator]: () => feed.iterate(),
   };

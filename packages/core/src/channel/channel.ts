@@ -46,6 +46,20 @@ export interface Channel<Rendered = unknown> {
   render(announcement: Announcement, language: string): Rendered | Promise<Rendered>;
   /** Sends one message to one address. Resolves to a result, never rejects for provider errors. */
   send(address: string, rendered: Rendered, options: SendOptions): Promise<SendResult>;
+  /**
+   * Requests this rendered form costs against the rate limit, e.g. one per part of a split
+   * message. Called once per rendered language, not per recipient; a whole number of at least 1
+   * (anything else counts as 1), capped at `limits.ratePerSecond`.
+   *
+   * @param rendered - What `render()` returned.
+   * @returns The number of provider requests one `send()` of it makes.
+   * @defaultValue 1
+   * @example
+   * ```ts
+   * cost: (rendered) => rendered.parts.length
+   * ```
+   */
+  cost?(rendered: Rendered): number;
   /** Releases connections. */
   close?(): Promise<void>;
 }

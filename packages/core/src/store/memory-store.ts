@@ -146,6 +146,10 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): Store {
       const at = record ? iso(record) : new Date(clock.now()).toISOString();
       const next: Subscriber = { ...current, ...patch, updatedAt: at };
       if (patch.address !== undefined && patch.address !== current.address) {
+        // One address, one subscriber per channel (as a unique index would enforce). The message
+        // names the channel only: the address is personal data.
+        if (byAddress.has(key(current.channel, patch.address)))
+          throw new Error(`Another subscriber of channel "${current.channel}" already has the new address`);
         byAddress.delete(key(current.channel, current.address));
         byAddress.set(key(current.channel, patch.address), position);
       }

@@ -1,0 +1,62 @@
+import { isExpired, languagesOf, type Announcement } from '../domain/announcement.js';
+import type { AudienceQuery, Priority } from '../domain/audience.js';
+import type { AnyChannel } from '../channel/channel.js';
+import type { SubscriberStore } from '../store/subscriber-store.js';
+import { costsOf } from './run-sources.js';
+import type { ChannelEstimate, Estimate } from './types.js';
+
+/**
+ * Recipients and least time per channel for an announcement, from the store's audience counts
+ * and each channel's limits, before anything is sent. A channel with `cost()` renders the
+ * announcement to learn it; the costliest language is used, so a mixed audience is not
+ * promised faster than it can go.
+ *
+ * @param announcement - A validated announcement.
+ * @param priority - The priority it would get.
+ * @param audiences - One audience per channel.
+ * @param channels - The configured channels by name.
+ * @param store - Where audiences are counted.
+ * @param now - Clock time (an expired announcement reaches nobody).
+ * @returns The estimate.
+ */
+export async function estimateRun(
+  announcement: Announcement,
+  priority: Priority,
+  audiences: readonly AudienceQuery[],
+  channels: ReadonlyMap<string, AnyChannel>,
+  store: Pick<SubscriberStore, 'countAudience'>,
+  now: number,
+): Promise<Estimate> {
+  const expired = isExpired(announcement, now);
+  const estimates = await Promise.all(
+    audiences.map(async (audience): Promise<ChannelEstimate> => {
+      const channel = channels.get(audience.channel)!;
+      const recipients = expired ? 0 : await store.countAudience(audience);
+      const rate = channel.limits.ratePerSecond;
+      const cost = recipients > 0 ? await costOf(channel, announcement) : 1;
+      return {
+        channel: audience.channel,
+        recipients,
+        ratePerSecond: rate,
+        cost,
+        seconds: Number.isFinite(rate) ? (recipients * cost) / rate : 0,
+      };
+    }),
+  );
+  return {
+    priority,
+    recipients: estimates.reduce((sum, entry) => sum + entry.recipients, 0),
+    seconds: Math.max(0, ...estimates.map((entry) => entry.seconds)),
+    channels: estimates,
+  };
+}
+
+/** The highest rate-limit cost of the announcement's languages on a channel (1 without `cost()`). */
+async function costOf(channel: AnyChannel, announcement: Announcement): Promise<number> {
+  if (channel.cost === undefined) return 1;
+  const rendered = new Map<string, unknown>();
+  for (const language of languagesOf(announcement))
+    rendered.set(language, await channel.render(announcement, language));
+  const costs = costsOf(channel, rendered);
+  return costs ? Math.max(...costs.values()) : 1;
+}

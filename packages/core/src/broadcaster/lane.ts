@@ -1,9 +1,11 @@
 import type { AnyChannel, SendResult } from '../channel/channel.js';
 import { ChannelError } from '../channel/channel-error.js';
 import type { Clock, TimerHandle } from '../util/clock.js';
+import { ChannelPause } from './channel-pause.js';
 import type { DeliveryItem } from './delivery-item.js';
 import type { BroadcastEvent } from './events.js';
 import type { RateGate } from './rate-gate.js';
+import { RecipientSpacing } from './recipient-spacing.js';
 import type { RunChannel } from './run-channel.js';
 
 /** Sends between two yields to the event loop (see `Lane.#yield`). */
@@ -40,13 +42,12 @@ export class Lane {
   #wake: { promise: Promise<void>; resolve: () => void } | undefined;
   #wakeTimer: TimerHandle | undefined;
   #closed = false;
-  #pausedUntil = 0;
-  #resumeTimer: TimerHandle | undefined;
+  readonly #pause: ChannelPause;
+  readonly #spacing: RecipientSpacing;
   /** The source `#take` last took from (saves an array per delivery on the hot path). */
   #takenFrom: RunChannel | undefined;
   /** Set when the channel cannot send at all (credentials); cleared by `restart()`. */
   stopped: { code: string; message: string } | undefined;
-  readonly #lastSent = new Map<string, number>();
   #sendsSinceYield = 0;
   #yielding: Promise<void> | undefined;
   readonly #options: LaneOptions;
@@ -55,6 +56,10 @@ export class Lane {
     this.#options = options;
     this.channel = options.channel;
     this.gate = options.gate;
+    this.#pause = new ChannelPause(options.channel.name, options.gate, options.clock, options.emit, () =>
+      this.notify(),
+    );
+    this.#spacing = new RecipientSpacing(options.channel.limits.perRecipientIntervalMs ?? 0);
   }
 
   /** Adds a run to this lane and starts the workers on first use. */
@@ -82,36 +87,12 @@ export class Lane {
 
   /** Until when the provider asked the whole channel to wait; 0 when not paused. */
   get pausedUntil(): number {
-    return this.#pausedUntil > this.#options.clock.now() ? this.#pausedUntil : 0;
+    return this.#pause.until;
   }
 
-  /**
-   * Pauses the whole channel until `resumeAt` (a provider-wide rate limit). One `channel.paused`
-   * per pause, however many in-flight sends come back throttled, and one `channel.resumed` when
-   * the wait is over — whether or not the next send succeeds.
-   */
+  /** Pauses the whole channel until `resumeAt` (see {@link ChannelPause}). */
   pause(code: string, resumeAt: number): void {
-    this.gate.pauseUntil(resumeAt);
-    if (resumeAt <= this.#pausedUntil) return;
-    const { clock, emit } = this.#options;
-    if (this.#pausedUntil === 0)
-      emit({ type: 'channel.paused', at: clock.now(), channel: this.channel.name, code, resumeAt });
-    this.#pausedUntil = resumeAt;
-    if (this.#resumeTimer !== undefined) clock.clearTimeout(this.#resumeTimer);
-    this.#resumeTimer = clock.setTimeout(() => this.#endPause(), Math.ceil(resumeAt - clock.now()));
-  }
-
-  #endPause(): void {
-    const { clock } = this.#options;
-    this.#resumeTimer = undefined;
-    const left = this.#pausedUntil - clock.now();
-    if (left > 0) {
-      this.#resumeTimer = clock.setTimeout(() => this.#endPause(), Math.ceil(left));
-      return;
-    }
-    this.#pausedUntil = 0;
-    this.#options.emit({ type: 'channel.resumed', at: clock.now(), channel: this.channel.name });
-    this.notify();
+    this.#pause.pause(code, resumeAt);
   }
 
   /** Stops the channel: every run on it halts and keeps its deliveries pending for `resume()`. */
@@ -131,13 +112,13 @@ export class Lane {
     this.#closed = true;
     this.gate.close();
     if (this.#wakeTimer !== undefined) this.#options.clock.clearTimeout(this.#wakeTimer);
-    if (this.#resumeTimer !== undefined) this.#options.clock.clearTimeout(this.#resumeTimer);
+    this.#pause.close();
     this.notify();
   }
 
   /** Records a send to a recipient for per-recipient spacing. */
   markSent(subscriberId: string, at: number): void {
-    if ((this.channel.limits.perRecipientIntervalMs ?? 0) > 0) this.#lastSent.set(subscriberId, at);
+    this.#spacing.markSent(subscriberId, at);
   }
 
   async #work(): Promise<void> {
@@ -166,22 +147,24 @@ export class Lane {
         this.#options.onInactive(source, item);
         continue;
       }
-      const spacingUntil = this.#spacingUntil(item.subscriberId, now);
+      const spacingUntil = this.#spacing.until(item.subscriberId, now);
       if (spacingUntil > now) {
         this.gate.refund(granted);
         item.dueAt = spacingUntil;
         source.later(item);
         continue;
       }
-      const cost = source.maxCost === 1 ? 1 : source.costFor(item.language);
-      if (cost > granted) {
-        // A costlier run overtook during the wait: put it back and wait for its full cost.
-        this.gate.refund(granted);
-        item.dueAt = now;
-        source.later(item);
-        continue;
+      if (granted !== 1 || source.maxCost !== 1) {
+        const cost = source.costFor(item.language);
+        if (cost > granted) {
+          // A costlier run overtook during the wait: put it back and wait for its full cost.
+          this.gate.refund(granted);
+          item.dueAt = now;
+          source.later(item);
+          continue;
+        }
+        if (cost < granted) this.gate.refund(granted - cost);
       }
-      if (cost < granted) this.gate.refund(granted - cost);
       await this.#send(source, item, now);
       if (++this.#sendsSinceYield >= SENDS_PER_YIELD) await this.#yield();
       else if (this.#yielding) await this.#yielding;
@@ -239,18 +222,6 @@ export class Lane {
     return undefined;
   }
 
-  #spacingUntil(subscriberId: string, now: number): number {
-    const spacing = this.channel.limits.perRecipientIntervalMs ?? 0;
-    if (spacing <= 0) return 0;
-    const last = this.#lastSent.get(subscriberId);
-    if (last === undefined) return 0;
-    if (now - last >= spacing) {
-      this.#lastSent.delete(subscriberId);
-      return 0;
-    }
-    return last + spacing;
-  }
-
   #idle(): Promise<void> {
     this.#wake ??= (() => {
       let resolve!: () => void;
@@ -258,7 +229,7 @@ export class Lane {
       return { promise, resolve };
     })();
     this.#armRetryTimer();
-    this.#pruneSpacing();
+    this.#spacing.prune(this.#options.clock.now());
     return this.#wake.promise;
   }
 
@@ -277,13 +248,5 @@ export class Lane {
       },
       Math.max(0, Math.ceil(next - clock.now())),
     );
-  }
-
-  /** Forgets recipients whose spacing has passed, so the map stays as small as one interval of sends. */
-  #pruneSpacing(): void {
-    const spacing = this.channel.limits.perRecipientIntervalMs ?? 0;
-    if (spacing <= 0 || this.#lastSent.size < 10_000) return;
-    const cutoff = this.#options.clock.now() - spacing;
-    for (const [id, at] of this.#lastSent) if (at < cutoff) this.#lastSent.delete(id);
   }
 }

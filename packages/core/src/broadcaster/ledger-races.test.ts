@@ -122,6 +122,57 @@ describe('ledger consistency under races', () => {
     await b.close();
   });
 
+  it('delivers what a process that lost the run claimed after the takeover (nothing stays claimed)', async () => {
+    const memory = createMemoryStore();
+    await seedSubscribers(memory, 100);
+    const start = Date.now();
+    // A claims 20 at a time (40/s), sends slowly, and stalls long enough for its lease to run out.
+    const clockA = createManualClock(start);
+    const slowA = createSandboxChannel({ latencyMs: 50, limits: { ratePerSecond: 40, concurrency: 2 }, clock: clockA });
+    const a = createBroadcaster({
+      store: memory,
+      channels: [slowA],
+      leaseTtlMs: 1_000,
+      instanceId: 'a',
+      clock: clockA,
+    });
+    const runA = await a.publish(sampleAnnouncement());
+    await settle();
+
+    const clockB = createManualClock(start + 5_000);
+    const channelB = createSandboxChannel({
+      latencyMs: 10,
+      limits: { ratePerSecond: 40, concurrency: 2 },
+      clock: clockB,
+    });
+    const b = createBroadcaster({ store: memory, channels: [channelB], instanceId: 'b', clock: clockB });
+    const [runB] = await b.resume();
+    await settle();
+    const claimedByB = (await ledgerOf(memory, runA.id)).claimed!;
+
+    // A carries on for a moment before its next renewal: it sends from its buffer and, running
+    // low, claims a fresh batch that nobody else will ever see as its own.
+    for (let step = 0; step < 300; step++) {
+      clockA.advance(1);
+      await settle(2);
+    }
+    expect((await ledgerOf(memory, runA.id)).claimed!).toBeGreaterThan(claimedByB);
+    clockA.advance(100);
+    await settle();
+    clockA.advance(100);
+    expect((await drive(clockA, runA.done, 10)).status).toBe('incomplete');
+
+    const reportB = await drive(clockB, runB!.done, 5);
+    const everyone = new Set([...slowA.deliveries, ...channelB.deliveries].map((delivery) => delivery.address));
+    const fromB = channelB.deliveries.map((delivery) => delivery.address);
+    expect(reportB.status).toBe('completed');
+    expect(everyone.size).toBe(100);
+    expect(new Set(fromB).size).toBe(fromB.length);
+    expect(await ledgerOf(memory, runA.id)).toMatchObject({ pending: 0, claimed: 0 });
+    await a.close();
+    await b.close();
+  });
+
   it('starts one delivery of a run published twice at once with the same key', async () => {
     const store = createMemoryStore();
     await seedSubscribers(store, 200);

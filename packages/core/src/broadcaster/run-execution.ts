@@ -1,15 +1,16 @@
 import { setMaxListeners } from 'node:events';
-import type { AudienceQuery } from '../domain/audience.js';
 import type { AnyChannel } from '../channel/channel.js';
 import type { RunRecord, Store } from '../store/run-store.js';
-import { sleep, type Clock, type TimerHandle } from '../util/clock.js';
+import type { Clock } from '../util/clock.js';
 import type { BroadcastEvent } from './events.js';
 import type { Lane } from './lane.js';
 import type { OutcomeWriter } from './outcome-writer.js';
 import { ProgressFeed, ProgressTracker } from './progress.js';
+import { planAudience } from './plan-audience.js';
 import { buildReport } from './report.js';
 import type { RunChannel } from './run-channel.js';
 import { buildSources } from './run-sources.js';
+import { startRunTimers } from './run-timers.js';
 import { settleLedger } from './settle-ledger.js';
 import { cancelStoredRun } from './stored-run.js';
 import type { BroadcastRun, RunProgress, RunReport } from './types.js';
@@ -30,9 +31,6 @@ export interface RunContext {
   /** Called once the run is over, so the broadcaster forgets it. */
   onFinished: (runId: string) => void;
 }
-
-/** Longest a clock timer may be set for (Node fires longer ones at once). */
-const MAX_TIMER_MS = 2 ** 31 - 1;
 
 /** Why a run stops before it is done. */
 type HaltState = 'cancelled' | 'expired' | 'lost-lease' | 'closed';
@@ -56,7 +54,7 @@ export class RunExecution implements BroadcastRun {
   readonly #expiresAt: number;
   #sources: RunChannel[] = [];
   #skipped = new Map<string, string>();
-  #timers: TimerHandle[] = [];
+  #stopTimers: () => void = () => undefined;
   #renewing: Promise<void> | undefined;
   #status: RunProgress['status'] = 'active';
   #finishing = false;
@@ -137,9 +135,12 @@ export class RunExecution implements BroadcastRun {
     for (const source of this.#sources) lanes.get(source.channel)!.add(source);
     await Promise.all(
       this.#sources.map((source) =>
-        this.#plan(
+        planAudience(
+          this.id,
           source,
-          this.#record.audiences.find((a) => a.channel === source.channel)!,
+          this.#record.audiences.find((audience) => audience.channel === source.channel)!,
+          this.#record.plan[source.channel] ?? { cursor: undefined, done: false },
+          this.#context,
         ),
       ),
     );
@@ -147,48 +148,8 @@ export class RunExecution implements BroadcastRun {
     return this.#finish();
   }
 
-  async #plan(source: RunChannel, audience: AudienceQuery): Promise<void> {
-    const { store, clock, planPageSize } = this.#context;
-    const progress = this.#record.plan[audience.channel] ?? { cursor: undefined, done: false };
-    let { cursor, done } = progress;
-    while (!done && source.state === 'running') {
-      try {
-        const page = await store.audiencePage(audience, cursor, planPageSize);
-        const ids = page.members.map((member) => member.subscriberId);
-        await store.appendDeliveries(this.id, audience.channel, ids, {
-          cursor: page.next,
-          done: page.next === undefined,
-        });
-        cursor = page.next;
-        done = page.next === undefined;
-        source.onPlanned(ids.length, done);
-      } catch (error) {
-        this.#context.onStoreError('planning', error);
-        await sleep(clock, 1000);
-      }
-    }
-    if (done) {
-      source.onPlanned(0, true);
-      this.#context.emit({
-        type: 'run.planned',
-        at: clock.now(),
-        runId: this.id,
-        channel: audience.channel,
-        planned: source.counters.planned,
-      });
-    }
-    source.checkFinished();
-  }
-
   #startTimers(): void {
     const { clock, store, instanceId, leaseTtlMs, progressIntervalMs, emit } = this.#context;
-    const tick = (): void => {
-      this.#tracker.sample(this.#sources, clock.now());
-      const progress = this.progress();
-      this.#feed.publish(progress);
-      emit({ type: 'run.progress', at: clock.now(), progress });
-      this.#timers[0] = clock.setTimeout(tick, progressIntervalMs);
-    };
     const renew = async (): Promise<void> => {
       try {
         const held = await store.acquireLease(this.id, instanceId, leaseTtlMs, clock.now());
@@ -199,28 +160,23 @@ export class RunExecution implements BroadcastRun {
         this.#context.onStoreError('acquireLease', error);
       }
     };
-    const scheduleRenew = (): void => {
-      this.#timers[1] = clock.setTimeout(() => {
-        this.#renewing = renew();
-        scheduleRenew();
-      }, leaseTtlMs / 3);
-    };
-    // The announcement's end is a moment, not something noticed at the next send: deliveries
-    // waiting for a retry or a paused channel are closed as expired right then.
-    const expire = (): void => {
-      const left = this.#expiresAt - clock.now();
-      if (left <= 0) this.#halt('expired');
-      else this.#timers[2] = clock.setTimeout(expire, Math.min(left, MAX_TIMER_MS));
-    };
     this.#tracker.sample(this.#sources, clock.now());
-    this.#timers[0] = clock.setTimeout(tick, progressIntervalMs);
-    scheduleRenew();
-    if (Number.isFinite(this.#expiresAt)) expire();
-  }
-
-  #stopTimers(): void {
-    for (const timer of this.#timers) this.#context.clock.clearTimeout(timer);
-    this.#timers = [];
+    this.#stopTimers = startRunTimers(
+      clock,
+      { progressIntervalMs, leaseTtlMs, expiresAt: this.#expiresAt },
+      {
+        onProgress: () => {
+          this.#tracker.sample(this.#sources, clock.now());
+          const progress = this.progress();
+          this.#feed.publish(progress);
+          emit({ type: 'run.progress', at: clock.now(), progress });
+        },
+        onRenew: () => {
+          this.#renewing = renew();
+        },
+        onExpired: () => this.#halt('expired'),
+      },
+    );
   }
 
   async #finish(): Promise<RunReport> {

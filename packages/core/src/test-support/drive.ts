@@ -31,3 +31,12 @@ export async function settle(turns = 5): Promise<void> {
 export function pause(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));
 }
+
+/** Lets `ms` of manual time pass in `stepMs` steps, running promise callbacks between steps. */
+export async function elapse(clock: ManualClock, ms: number, stepMs = 1): Promise<void> {
+  const end = clock.now() + ms;
+  while (clock.now() < end) {
+    clock.advance(Math.min(stepMs, end - clock.now()));
+    await settle(2);
+  }
+}

@@ -3,13 +3,16 @@
  * side by side in one run (ratios, not absolute timings: the machines are shared and noisy).
  *
  * Flags: `--json` prints one JSON object per figure; `--quick` shrinks every workload for a
- * smoke run; `--only=name,name` runs some sections (overhead, pacing, emergency, scale).
+ * smoke run; `--only=name,name` runs some sections (overhead, pacing, emergency, scale, sqlite,
+ * telegram).
  */
 import { createPrinter, type Figure } from './figures.js';
 import { runEmergency } from './emergency.js';
 import { runOverhead } from './overhead.js';
 import { runPacing } from './pacing.js';
 import { runScale } from './scale.js';
+import { runSqliteBench } from './sqlite-bench.js';
+import { runTelegramBench } from './telegram-bench.js';
 
 type Section = (options: { scale: number; onFigure: (figure: Figure) => void }) => Promise<void>;
 
@@ -18,6 +21,8 @@ const sections: Record<string, Section> = {
   pacing: runPacing,
   emergency: runEmergency,
   scale: runScale,
+  sqlite: runSqliteBench,
+  telegram: runTelegramBench,
 };
 
 const args = process.argv.slice(2);

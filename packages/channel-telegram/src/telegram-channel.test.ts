@@ -81,6 +81,29 @@ describe('unit: createTelegramChannel', () => {
     expect(calls[0]!.body).not.toHaveProperty('allow_paid_broadcast');
   });
 
+  it('charges a split message one rate-limit grant per part', async () => {
+    const channel = createTelegramChannel({ token: TOKEN, dispatcher: agent });
+    const short = await channel.render(sampleAnnouncement(), 'it');
+    const long = await channel.render(
+      sampleAnnouncement({ content: { it: { headline: 'Lungo', body: 'Una frase di prova.\n\n'.repeat(800) } } }),
+      'it',
+    );
+    expect(channel.cost?.(short)).toBe(1);
+    expect(long.parts.length).toBeGreaterThan(1);
+    expect(channel.cost?.(long)).toBe(long.parts.length);
+  });
+
+  it('does not start a send whose signal is already aborted', async () => {
+    const channel = createTelegramChannel({ token: TOKEN, dispatcher: agent });
+    const controller = new AbortController();
+    controller.abort();
+    const result = await channel.send('42', await channel.render(sampleAnnouncement(), 'it'), {
+      signal: controller.signal,
+    });
+    expect(result).toMatchObject({ ok: false, error: { code: 'NETWORK_ERROR' } });
+    expect(calls).toHaveLength(0);
+  });
+
   it('sends usernames as strings, keeps a base path, and sets allow_paid_broadcast for paid broadcasts', async () => {
     answer('sendMessage', sent(1), 1, 'http://127.0.0.1:8081', '/telegram');
     const channel = createTelegramChannel({

@@ -89,6 +89,8 @@ export function createTelegramSender(options: TelegramChannelOptions, profile: S
         timeZone: resolved.timeZone,
       });
     },
+    // A split message is several requests against Telegram's limit, not one.
+    cost: (rendered: TelegramMessage) => rendered.parts.length,
     async send(address, rendered, { signal }): Promise<SendResult> {
       let byAddress = progressByMessage.get(rendered);
       const progress = byAddress?.get(address) ?? { sent: 0, firstMessageId: undefined };
@@ -102,7 +104,13 @@ export function createTelegramSender(options: TelegramChannelOptions, profile: S
           }
         }
         const part = rendered.parts[index]!;
-        const exchange = await api.call(part.method, paramsFor(address, part, rendered.silent), { signal });
+        // Checked here rather than handed to undici: a request already written cannot be unsent,
+        // and an abort listener per request is measurable CPU at high rates.
+        if (signal.aborted) {
+          const error = new ChannelError('NETWORK_ERROR', 'The send was aborted');
+          return progress.sent > 0 ? remember(progress, error) : { ok: false, error };
+        }
+        const exchange = await api.call(part.method, paramsFor(address, part, rendered.silent));
         const outcome = classify(exchange, profile.target);
         const sent = outcome.ok ? sentMessageSchema.safeParse(outcome.result) : undefined;
         const error = !outcome.ok

@@ -31,4 +31,4 @@ export {
 
 // Subscription links and palette
 export { telegramLink, whatsappLink } from './links.js';
-export { BRAND, PALETTE, contrast } from './palette.js';
+export { BRAND, PALETTE, contrast, type Rgba } from './palette.js';

@@ -42,7 +42,14 @@ function errorText(result: SendResult): string {
  * ```ts
  * describeChannelContract('telegram', async () => {
  *   const sandbox = await createTelegramSandbox()
- *   return { channel: createTelegramChannel({ token, baseUrl: sandbox.url }), address: '42', invalidAddress: 'x', close: sandbox.close }
+ *   await sandbox.blockBot(666000001)
+ *   return {
+ *     channel: createTelegramChannel({ token, baseUrl: sandbox.url }),
+ *     address: '42',
+ *     goneAddress: '666000001',
+ *     invalidAddress: 'not a chat',
+ *     close: () => sandbox.close(),
+ *   }
  * })
  * ```
  */

@@ -10,7 +10,7 @@ import { describePrivacyContract } from './store-contract/privacy.js';
 export type { StoreContractSetup } from './store-contract/harness.js';
 
 /**
- * Registers the conformance tests every {@link Store} implementation must pass: subscribers and
+ * Registers the conformance tests every `Store` implementation must pass: subscribers and
  * the append-only consent ledger, streamed audiences that agree with `matchesAudience`, idempotent
  * runs, the claim-then-record delivery ledger, run leases and the data-subject operations.
  *

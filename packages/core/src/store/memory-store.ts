@@ -74,18 +74,21 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): Store {
     if (list) list.push(event);
     else consent.set(position, [event]);
   };
-  const upsert = (input: SubscriberInput, record: ConsentRecord): Subscriber => {
+  /** Adds or updates; an import (`reactivate: false`) never undoes a citizen's own withdrawal. */
+  const upsert = (input: SubscriberInput, record: ConsentRecord, reactivate: boolean): Subscriber | undefined => {
     const at = iso(record);
     const existing = byAddress.get(key(input.channel, input.address));
+    const current = existing === undefined ? undefined : (rows[existing] as Subscriber);
+    if (current && !reactivate && current.status === 'unsubscribed') return undefined;
     const base = {
       topics: [...input.topics],
       areas: [...input.areas],
       language: input.language,
-      status: 'active' as const,
+      status: current && !reactivate ? current.status : ('active' as const),
     };
     let subscriber: Subscriber;
     if (existing !== undefined) {
-      subscriber = { ...(rows[existing] as Subscriber), ...base, updatedAt: at };
+      subscriber = { ...current!, ...base, updatedAt: at };
       if (input.citizenId !== undefined) subscriber.citizenId = input.citizenId;
       rows[existing] = subscriber;
       appendConsent(existing, 'subscribed', record, subscriber);
@@ -124,11 +127,12 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): Store {
 
   return {
     async subscribe(input, record) {
-      return { ...upsert(input, record) };
+      return { ...upsert(input, record, true)! };
     },
     async importSubscribers(inputs, record) {
-      for (const input of inputs) upsert(input, record);
-      return inputs.length;
+      let written = 0;
+      for (const input of inputs) if (upsert(input, record, false)) written++;
+      return written;
     },
     async getSubscriber(id) {
       const found = live(id);

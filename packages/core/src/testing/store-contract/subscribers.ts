@@ -87,6 +87,26 @@ export function describeSubscriberContract(harness: StoreHarness): void {
       expect(await store.countAudience({ channel: 'telegram', topics: [], areas: [], allTopics: true })).toBe(13);
     });
 
+    it('importSubscribers never re-activates a citizen who unsubscribed or was found unreachable', async () => {
+      const { store } = harness;
+      const left = await store.subscribe(input('left-1', { topics: ['meteo'] }), consent('2026-03-01T10:00:00.000Z'));
+      await store.updateSubscriber(left.id, { status: 'unsubscribed' }, consent('2026-03-02T10:00:00.000Z', 'keyword'));
+      const gone = await store.subscribe(input('gone-1'), consent('2026-03-01T10:00:00.000Z'));
+      await store.updateSubscriber(gone.id, { status: 'unreachable' });
+      const eventsBefore = await store.listConsent(left.id);
+
+      const written = await store.importSubscribers(
+        [input('left-1', { topics: ['eventi'] }), input('gone-1'), input('new-1')],
+        consent('2026-03-03T10:00:00.000Z', 'import'),
+      );
+      expect(written).toBe(2);
+      // Only the citizen can undo their own withdrawal: the import leaves them as they were.
+      expect(await store.getSubscriber(left.id)).toMatchObject({ status: 'unsubscribed', topics: ['meteo'] });
+      expect(await store.listConsent(left.id)).toEqual(eventsBefore);
+      expect(await store.getSubscriber(gone.id)).toMatchObject({ status: 'unreachable' });
+      expect(await store.findSubscriber('telegram', 'new-1')).toMatchObject({ status: 'active' });
+    });
+
     it('importSubscribers of an empty list writes nothing', async () => {
       expect(await harness.store.importSubscribers([], consent())).toBe(0);
     });

@@ -26,18 +26,6 @@ export interface OutcomeContext {
   onStoreError: (where: string, error: unknown) => void;
 }
 
-/** Final states the handler writes to the ledger. */
-export type RecordedStatus = 'sent' | 'failed' | 'dropped' | 'cancelled';
-
-/** Writes one final outcome and counts it; shared by the handler and the readdress step. */
-export type RecordOutcome = (
-  source: RunChannel,
-  item: DeliveryItem,
-  status: RecordedStatus,
-  code?: string,
-  providerMessageId?: string,
-) => void;
-
 /**
  * Applies the one error-code table to a send result: ledger write, retry with backoff, channel
  * pause, recipient deferral, subscriber drop, readdress or channel stop. Rate-limit waits and
@@ -53,7 +41,13 @@ export function createOutcomeHandler(context: OutcomeContext): {
 } {
   const { writer, clock, policy, emit } = context;
 
-  const record: RecordOutcome = (source, item, status, code, providerMessageId) => {
+  const record = (
+    source: RunChannel,
+    item: DeliveryItem,
+    status: 'sent' | 'failed' | 'dropped' | 'cancelled',
+    code?: string,
+    providerMessageId?: string,
+  ): void => {
     writer.add({
       runId: source.runId,
       channel: source.channel,
@@ -129,7 +123,6 @@ export function createOutcomeHandler(context: OutcomeContext): {
     clock,
     emit,
     onStoreError: context.onStoreError,
-    record,
     drop,
     fail,
     requeue,

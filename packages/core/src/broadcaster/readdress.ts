@@ -4,7 +4,6 @@ import type { Clock } from '../util/clock.js';
 import type { DeliveryItem } from './delivery-item.js';
 import type { BroadcastEvent } from './events.js';
 import type { Lane } from './lane.js';
-import type { RecordOutcome } from './outcome-handler.js';
 import type { RunChannel } from './run-channel.js';
 
 /** A recipient that keeps moving is a loop, not a migration. */
@@ -16,7 +15,6 @@ export interface ReaddressContext {
   clock: Clock;
   emit: (event: BroadcastEvent) => void;
   onStoreError: (where: string, error: unknown) => void;
-  record: RecordOutcome;
   drop: (source: RunChannel, item: DeliveryItem, code: string) => void;
   fail: (source: RunChannel, item: DeliveryItem, error: ChannelError, exhausted: boolean) => void;
   requeue: (source: RunChannel, item: DeliveryItem, dueAt: number) => void;

@@ -41,6 +41,56 @@ describe('run edges: close, cancel and render', () => {
     await expect(store.getRun(run.id)).resolves.toMatchObject({ status: 'active' });
   });
 
+  it('cancel() while a run is still rendering sends nothing and plans nothing', async () => {
+    const store = createMemoryStore();
+    await seedSubscribers(store, 50);
+    const sandbox = createSandboxChannel();
+    let rendered!: () => void;
+    const renderGate = new Promise<void>((resolve) => (rendered = resolve));
+    const channel = {
+      ...sandbox,
+      render: async (...args: Parameters<typeof sandbox.render>) => {
+        await renderGate;
+        return sandbox.render(...args);
+      },
+    };
+    const broadcaster = createBroadcaster({ store, channels: [channel] });
+    const run = await broadcaster.publish(sampleAnnouncement());
+    await run.cancel();
+    rendered();
+    const report = await run.done;
+
+    expect(report.status).toBe('cancelled');
+    expect(sandbox.deliveries).toEqual([]);
+    expect(report.channels[0]).toMatchObject({ planned: 0, sent: 0 });
+    await broadcaster.close();
+  });
+
+  it('close() mid-run keeps the rest pending, and another broadcaster finishes it without duplicates', async () => {
+    const store = createMemoryStore();
+    await seedSubscribers(store, 300);
+    const first = createSandboxChannel({ latencyMs: 2, limits: { ratePerSecond: 500, concurrency: 4 } });
+    const closing = createBroadcaster({ store, channels: [first], instanceId: 'closing' });
+    const run = await closing.publish(sampleAnnouncement());
+    while (first.deliveries.length < 30) await pause(2);
+    await closing.close();
+    const report = await run.done;
+    expect(report.status).toBe('incomplete');
+    expect(report.channels[0]).toMatchObject({ stoppedCode: 'BROADCASTER_CLOSED' });
+    expect((await ledgerOf(store, run.id)).claimed).toBe(0);
+
+    const second = createSandboxChannel();
+    const next = createBroadcaster({ store, channels: [second], instanceId: 'next' });
+    const [resumed] = await next.resume();
+    const final = await resumed!.done;
+    const all = [...first.deliveries, ...second.deliveries].map((delivery) => delivery.address);
+    expect(final.status).toBe('completed');
+    expect(final.channels[0]).toMatchObject({ planned: 300, sent: 300, ambiguous: 0 });
+    expect(all).toHaveLength(300);
+    expect(new Set(all).size).toBe(300);
+    await next.close();
+  });
+
   it('cancel() on a run left incomplete by a stopped channel cancels it for good', async () => {
     const store = createMemoryStore();
     await seedSubscribers(store, 10);

@@ -123,7 +123,11 @@ export interface BroadcastRun extends AsyncIterable<RunProgress> {
   readonly done: Promise<RunReport>;
   /** The current progress. */
   progress(): RunProgress;
-  /** Stops the run: nothing more goes out. */
+  /**
+   * Stops the run: nothing more goes out, including deliveries not yet planned. On a run that
+   * ended `incomplete` (a stopped channel, a closed broadcaster) it cancels what was left, so
+   * `resume()` will not deliver it; a run that completed keeps its outcome.
+   */
   cancel(): Promise<void>;
 }
 
@@ -156,7 +160,10 @@ export interface Broadcaster {
   publish(announcement: AnnouncementInput, options?: PublishOptions): Promise<BroadcastRun>;
   /** Recipients and least time per channel, from the store and the limits. */
   estimate(announcement: AnnouncementInput, options?: PublishOptions): Promise<Estimate>;
-  /** Cancels a run by id (in this process or, through the store, another). */
+  /**
+   * Cancels a run by id (in this process or, through the store, another).
+   * @throws ConfigError for an unknown run id.
+   */
   cancel(runId: string): Promise<void>;
   /** Continues every unfinished run found in the store. */
   resume(): Promise<BroadcastRun[]>;

@@ -50,6 +50,7 @@ export {
   PRIORITY_RANK,
   audienceFor,
   defaultPriority,
+  isEmergency,
   matchesAudience,
   type AudienceQuery,
   type Priority,

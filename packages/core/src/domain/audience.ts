@@ -52,9 +52,22 @@ export const PRIORITY_RANK: Readonly<Record<Priority, number>> = { emergency: 0,
  * @param announcement - The announcement.
  */
 export function defaultPriority(announcement: Pick<Announcement, 'severity' | 'colorCode'>): Priority {
-  if (announcement.severity === 'extreme' || announcement.severity === 'severe') return 'emergency';
-  if (announcement.colorCode === 'rossa' || announcement.colorCode === 'arancione') return 'emergency';
-  return 'normal';
+  return isEmergency(announcement) ? 'emergency' : 'normal';
+}
+
+/**
+ * Whether an announcement is an emergency: CAP extreme or severe, or a red or orange Protezione
+ * Civile colour code. One rule for both the default priority and `emergencyReachesAll`.
+ *
+ * @param announcement - The announcement.
+ */
+export function isEmergency(announcement: Pick<Announcement, 'severity' | 'colorCode'>): boolean {
+  return (
+    announcement.severity === 'extreme' ||
+    announcement.severity === 'severe' ||
+    announcement.colorCode === 'rossa' ||
+    announcement.colorCode === 'arancione'
+  );
 }
 
 /**
@@ -65,11 +78,10 @@ export function defaultPriority(announcement: Pick<Announcement, 'severity' | 'c
  * @param emergencyReachesAll - Whether emergencies ignore topic choices.
  */
 export function audienceFor(announcement: Announcement, channel: string, emergencyReachesAll: boolean): AudienceQuery {
-  const emergency = announcement.severity === 'extreme' || announcement.severity === 'severe';
   return {
     channel,
     topics: announcement.topics,
     areas: announcement.areas,
-    allTopics: emergencyReachesAll && emergency,
+    allTopics: emergencyReachesAll && isEmergency(announcement),
   };
 }

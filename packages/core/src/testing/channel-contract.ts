@@ -89,8 +89,13 @@ export function describeChannelContract(name: string, setup: () => Promise<Chann
       }
     });
 
-    it('renders hostile, very long content without throwing', async () => {
-      await expect(Promise.resolve(context.channel.render(hostileAnnouncement(), 'it'))).resolves.toBeDefined();
+    it('renders hostile, very long content without throwing, at a whole positive cost', async () => {
+      const rendered: unknown = await context.channel.render(hostileAnnouncement(), 'it');
+      expect(rendered).toBeDefined();
+      if (context.channel.cost) {
+        const cost = context.channel.cost(rendered);
+        expect(Number.isInteger(cost) && cost >= 1).toBe(true);
+      }
     });
 
     it('sends to a valid address and resolves ok', async () => {

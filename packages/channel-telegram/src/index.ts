@@ -11,11 +11,12 @@
 export {
   createTelegramChannel,
   createTelegramChannelPost,
+  channelPostTargetSchema,
   registerChannelPostTarget,
   type ChannelPostTargetOptions,
 } from './telegram-channel.js';
 export type { TelegramChannel } from './telegram-sender.js';
-export type { TelegramChannelOptions } from './options.js';
+export { telegramChannelOptionsSchema, type TelegramChannelOptions } from './options.js';
 export { classify, type Classified, type TelegramTarget } from './classify.js';
 export {
   CAPTION_MAX_LENGTH,
@@ -33,10 +34,20 @@ export { createBotApi, type ApiExchange, type BotApi, type BotApiOptions, type C
 
 // Receiving: the citizen-facing bot
 export { BOT_ALLOWED_UPDATES, createTelegramBot, type TelegramBot } from './telegram-bot.js';
-export type { TelegramBotOptions } from './bot-options.js';
+export { telegramBotOptionsSchema, type TelegramBotOptions } from './bot-options.js';
 export type { BotAction, TelegramBotEvent, TelegramBotStats, UpdateOutcome } from './bot-events.js';
-export { createTelegramWebhookHandler, SECRET_HEADER, type TelegramWebhookOptions } from './webhook.js';
-export { startTelegramPolling, type PollingEvent, type TelegramPollingOptions } from './long-polling.js';
+export {
+  createTelegramWebhookHandler,
+  SECRET_HEADER,
+  telegramWebhookOptionsSchema,
+  type TelegramWebhookOptions,
+} from './webhook.js';
+export {
+  startTelegramPolling,
+  telegramPollingOptionsSchema,
+  type PollingEvent,
+  type TelegramPollingOptions,
+} from './long-polling.js';
 export { parseCommand, parseStartPayload, type BotCommand, type ParsedCommand } from './commands.js';
 export { BOT_LANGUAGES, type BotLanguage } from './bot-texts.js';
 export type { BotTopic, InlineKeyboard } from './keyboards.js';

@@ -10,7 +10,7 @@ export type PollingEvent =
   | { type: 'poll-error'; code: string; retryInMs: number }
   | { type: 'stopped'; reason: 'aborted' | 'fatal'; code?: string };
 
-const optionsSchema = z.object({
+export const telegramPollingOptionsSchema = z.object({
   /** Stops the poller; the promise then resolves. */
   signal: z.custom<AbortSignal>((value) => value instanceof AbortSignal, 'must be an AbortSignal'),
   /** Seconds Telegram holds each getUpdates open. @defaultValue 30 */
@@ -32,7 +32,7 @@ const optionsSchema = z.object({
 });
 
 /** Options of {@link startTelegramPolling}. */
-export type TelegramPollingOptions = z.input<typeof optionsSchema>;
+export type TelegramPollingOptions = z.input<typeof telegramPollingOptionsSchema>;
 
 const updatesSchema = z.array(z.object({ update_id: z.number().int().nonnegative() }).loose());
 
@@ -61,7 +61,7 @@ export async function startTelegramPolling(
   bot: Pick<TelegramBot, 'api' | 'handleUpdate'>,
   options: TelegramPollingOptions,
 ): Promise<void> {
-  const resolved = parseOrThrow('startTelegramPolling options', optionsSchema, options);
+  const resolved = parseOrThrow('startTelegramPolling options', telegramPollingOptionsSchema, options);
   const { signal } = resolved;
   const clock: Clock = resolved.clock ?? systemClock;
   const random = resolved.random ?? Math.random;

@@ -61,7 +61,7 @@ export function createTelegramChannelPost(options: TelegramChannelOptions): Tele
   });
 }
 
-const targetSchema = z.object({
+export const channelPostTargetSchema = z.object({
   address: telegramAddressSchema,
   channel: z.string().min(1).max(64).default('telegram-channel'),
   noticeVersion: z.string().min(1).max(64),
@@ -73,7 +73,7 @@ const targetSchema = z.object({
 });
 
 /** Options of {@link registerChannelPostTarget}. */
-export type ChannelPostTargetOptions = z.input<typeof targetSchema>;
+export type ChannelPostTargetOptions = z.input<typeof channelPostTargetSchema>;
 
 /**
  * Registers the comune's public channel as the single subscriber of a channel-post channel, with
@@ -93,7 +93,7 @@ export async function registerChannelPostTarget(
   store: Pick<SubscriberStore, 'subscribe'>,
   options: ChannelPostTargetOptions,
 ): Promise<Subscriber> {
-  const target = parseOrThrow('registerChannelPostTarget options', targetSchema, options);
+  const target = parseOrThrow('registerChannelPostTarget options', channelPostTargetSchema, options);
   return store.subscribe(
     { channel: target.channel, address: target.address, topics: target.topics, areas: [], language: target.language },
     { method: 'operator', noticeVersion: target.noticeVersion },

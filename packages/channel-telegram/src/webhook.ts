@@ -6,7 +6,7 @@ import type { TelegramBot } from './telegram-bot.js';
 /** Telegram's header carrying the webhook secret. */
 export const SECRET_HEADER = 'x-telegram-bot-api-secret-token';
 
-const optionsSchema = z.object({
+export const telegramWebhookOptionsSchema = z.object({
   /** The `secret_token` given to `setWebhook`: 1–256 of `A-Z a-z 0-9 _ -`. */
   secretToken: z.string().regex(/^[A-Za-z0-9_-]{1,256}$/, 'must be 1–256 characters of A-Z, a-z, 0-9, "_" or "-"'),
   /** Largest body accepted, in bytes. @defaultValue 1 MiB (updates are a few kB) */
@@ -19,7 +19,7 @@ const optionsSchema = z.object({
 });
 
 /** Options of {@link createTelegramWebhookHandler}. */
-export type TelegramWebhookOptions = z.input<typeof optionsSchema>;
+export type TelegramWebhookOptions = z.input<typeof telegramWebhookOptionsSchema>;
 
 /**
  * Creates the webhook endpoint as a Fetch API handler, `(request) => Promise<Response>`, to mount
@@ -47,7 +47,7 @@ export function createTelegramWebhookHandler(
   bot: Pick<TelegramBot, 'handleUpdate'>,
   options: TelegramWebhookOptions,
 ): (request: Request) => Promise<Response> {
-  const resolved = parseOrThrow('createTelegramWebhookHandler options', optionsSchema, options);
+  const resolved = parseOrThrow('createTelegramWebhookHandler options', telegramWebhookOptionsSchema, options);
   const expected = digest(resolved.secretToken);
 
   return async (request) => {

@@ -30,18 +30,6 @@ export function median(values: readonly number[]): number {
   return sorted.length % 2 === 1 ? sorted[middle]! : (sorted[middle - 1]! + sorted[middle]!) / 2;
 }
 
-/** Most timestamps (ms) in any half-open window [t, t + 1000). */
-export function maxInAnySecond(stamps: readonly number[]): number {
-  const sorted = [...stamps].sort((a, b) => a - b);
-  let best = 0;
-  let left = 0;
-  for (let right = 0; right < sorted.length; right++) {
-    while (sorted[right]! - sorted[left]! >= 1000) left++;
-    best = Math.max(best, right - left + 1);
-  }
-  return best;
-}
-
 /** Progress notes for humans go to stderr, so stdout stays machine-readable with --json. */
 export function note(message: string): void {
   process.stderr.write(`  · ${message}\n`);

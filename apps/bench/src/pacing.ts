@@ -1,6 +1,6 @@
 import { createBroadcaster, createMemoryStore } from '@banditore/core';
-import { createSandboxChannel } from '@banditore/core/testing';
-import { maxInAnySecond, note, type Figure } from './figures.js';
+import { createSandboxChannel, maxInAnySecond } from '@banditore/core/testing';
+import { note, type Figure } from './figures.js';
 import { routine, seed } from './seed.js';
 
 /**

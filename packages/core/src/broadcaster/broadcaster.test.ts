@@ -4,7 +4,7 @@ import { createSandboxChannel } from '../testing/sandbox-channel.js';
 import { sampleAnnouncement } from '../testing/fixtures.js';
 import { isConfigError } from '../errors.js';
 import { seedSubscribers } from '../test-support/seed.js';
-import { mulberry32 } from '../test-support/random.js';
+import { seededRandom } from '../testing/measure.js';
 import { createBroadcaster } from './create-broadcaster.js';
 import type { BroadcastEvent } from './events.js';
 
@@ -80,7 +80,7 @@ describe('createBroadcaster', () => {
   it('retries transient failures with backoff, then records the failure when attempts run out', async () => {
     const store = createMemoryStore();
     await seedSubscribers(store, 50);
-    const channel = createSandboxChannel({ failureRate: 0.3, random: mulberry32(7) });
+    const channel = createSandboxChannel({ failureRate: 0.3, random: seededRandom(7) });
     const events: BroadcastEvent[] = [];
     const broadcaster = createBroadcaster({
       store,
@@ -101,7 +101,7 @@ describe('createBroadcaster', () => {
   it('pauses the whole channel on a rate limit without using up attempts', async () => {
     const store = createMemoryStore();
     await seedSubscribers(store, 40);
-    const channel = createSandboxChannel({ rateLimitRate: 0.2, retryAfterMs: 20, random: mulberry32(3) });
+    const channel = createSandboxChannel({ rateLimitRate: 0.2, retryAfterMs: 20, random: seededRandom(3) });
     const events: BroadcastEvent[] = [];
     const broadcaster = createBroadcaster({
       store,

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { mulberry32 } from '../test-support/random.js';
+import { seededRandom } from '../testing/measure.js';
 import { DueHeap, toItem } from './delivery-item.js';
 
 const item = (id: number, dueAt: number) => ({
@@ -16,7 +16,7 @@ const item = (id: number, dueAt: number) => ({
 
 describe('DueHeap', () => {
   it('pops exactly the due items, earliest first, through random pushes and pops', () => {
-    const random = mulberry32(42);
+    const random = seededRandom(42);
     const heap = new DueHeap();
     const model: number[] = [];
     let id = 0;

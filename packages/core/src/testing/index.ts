@@ -11,3 +11,4 @@ export * from './channel-contract.js';
 export * from './sandbox-channel.js';
 export * from './manual-clock.js';
 export * from './fixtures.js';
+export * from './measure.js';

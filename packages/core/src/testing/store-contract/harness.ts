@@ -5,6 +5,9 @@ import type { AudienceQuery } from '../../domain/audience.js';
 import type { Subscriber, SubscriberInput } from '../../domain/subscriber.js';
 import type { NewRun } from '../../store/run-store.js';
 import { sampleAnnouncement } from '../fixtures.js';
+import { seededRandom } from '../measure.js';
+
+export { seededRandom };
 
 /** What an implementation hands to `describeStoreContract`: an empty store and how to remove it. */
 export interface StoreContractSetup {
@@ -103,23 +106,6 @@ export async function drainAudience(
     if (pages > 100_000) throw new Error('audiencePage never returned next: undefined');
   } while (cursor !== undefined);
   return { ids, pages, oversized };
-}
-
-/**
- * A small seeded PRNG (mulberry32) so a failing randomised case can be replayed.
- *
- * @param seed - Any 32-bit integer.
- * @returns A function returning numbers in [0, 1).
- */
-export function seededRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 /** Picks a random subset of `values` (possibly empty). */

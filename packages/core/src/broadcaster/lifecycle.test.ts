@@ -158,6 +158,31 @@ describe('broadcaster lifecycle', () => {
     await broadcaster.close();
   });
 
+  it('keeps timers running while a channel that never waits for I/O sends a large audience', async () => {
+    const store = createMemoryStore();
+    await seedSubscribers(store, 30_000);
+    const channel = createSandboxChannel({ record: false });
+    let progressEvents = 0;
+    let sentAtFirstProgress: number | undefined;
+    const broadcaster = createBroadcaster({
+      store,
+      channels: [channel],
+      progressIntervalMs: 10,
+      onEvent: (event) => {
+        if (event.type !== 'run.progress') return;
+        progressEvents++;
+        sentAtFirstProgress ??= channel.stats.sent;
+      },
+    });
+    await (
+      await broadcaster.publish(sampleAnnouncement())
+    ).done;
+    // Without yielding to the event loop, the progress timer could not fire until the run ended.
+    expect(progressEvents).toBeGreaterThanOrEqual(1);
+    expect(sentAtFirstProgress).toBeLessThan(30_000);
+    await broadcaster.close();
+  });
+
   it('streams progress snapshots and ends with the final one', async () => {
     const store = createMemoryStore();
     await seedSubscribers(store, 60);

@@ -1,5 +1,5 @@
 import type { SendResult } from '../channel/channel.js';
-import { AMBIGUOUS_CODES, actionFor } from '../channel/error-codes.js';
+import { AMBIGUOUS_CODES, actionFor, type ErrorAction } from '../channel/error-codes.js';
 import type { ChannelError } from '../channel/channel-error.js';
 import type { Store } from '../store/run-store.js';
 import type { Clock } from '../util/clock.js';
@@ -64,24 +64,15 @@ export function createOutcomeHandler(context: OutcomeContext): {
     else source.counters.cancelled++;
   };
 
-  const fail = (source: RunChannel, item: DeliveryItem, error: ChannelError, exhausted: boolean): void => {
-    record(source, item, 'failed', error.code);
-    emit({
-      type: 'delivery.failed',
-      at: clock.now(),
-      runId: source.runId,
-      channel: source.channel,
-      deliveryId: item.deliveryId,
-      subscriberId: item.subscriberId,
-      code: error.code,
-      action: exhausted ? 'exhausted' : error.action,
-      attempts: item.attempts,
-    });
-  };
-
-  /** Drops a subscriber whose address no longer reaches them, and never sends to it again. */
-  const drop = (source: RunChannel, item: DeliveryItem, code: string): void => {
-    record(source, item, 'dropped', code);
+  /** Records a final failure or drop and tells the outside world (ids and codes only). */
+  const recordFailure = (
+    source: RunChannel,
+    item: DeliveryItem,
+    status: 'failed' | 'dropped',
+    code: string,
+    action: ErrorAction | 'exhausted',
+  ): void => {
+    record(source, item, status, code);
     emit({
       type: 'delivery.failed',
       at: clock.now(),
@@ -90,9 +81,17 @@ export function createOutcomeHandler(context: OutcomeContext): {
       deliveryId: item.deliveryId,
       subscriberId: item.subscriberId,
       code,
-      action: 'drop-subscriber',
+      action,
       attempts: item.attempts,
     });
+  };
+
+  const fail = (source: RunChannel, item: DeliveryItem, error: ChannelError, exhausted: boolean): void =>
+    recordFailure(source, item, 'failed', error.code, exhausted ? 'exhausted' : error.action);
+
+  /** Drops a subscriber whose address no longer reaches them, and never sends to it again. */
+  const drop = (source: RunChannel, item: DeliveryItem, code: string): void => {
+    recordFailure(source, item, 'dropped', code, 'drop-subscriber');
     context.store
       .updateSubscriber(item.subscriberId, { status: 'unreachable' })
       .then(() =>

@@ -4,17 +4,25 @@ import { maxInAnySecond } from '../testing/measure.js';
 import { createManualClock, type ManualClock } from '../testing/manual-clock.js';
 import { createRateGate, type RateGate } from './rate-gate.js';
 
-/** Runs `workers` saturating loops against the gate for `durationMs` of manual time; returns grant times. */
-async function saturate(gate: RateGate, clock: ManualClock, durationMs: number, workers = 64): Promise<number[]> {
+/**
+ * Runs `workers` saturating loops against the gate for `durationMs` of manual time, each taking
+ * `cost` grants at a time; returns one time stamp per grant.
+ */
+async function saturate(
+  gate: RateGate,
+  clock: ManualClock,
+  durationMs: number,
+  { workers = 64, cost = 1 }: { workers?: number; cost?: number } = {},
+): Promise<number[]> {
   const stamps: number[] = [];
   const end = clock.now() + durationMs;
   let running = true;
   const loops = Array.from({ length: workers }, async () => {
     while (running) {
-      const wait = gate.acquire();
+      const wait = cost === 1 ? gate.acquire() : gate.acquire(cost);
       if (wait) await wait;
       if (!running) break;
-      stamps.push(clock.now());
+      for (let index = 0; index < cost; index++) stamps.push(clock.now());
       await Promise.resolve();
     }
   });
@@ -87,35 +95,6 @@ describe('createRateGate', () => {
   });
 });
 
-/** Runs `workers` loops taking `cost` grants each for `durationMs`; returns one stamp per grant. */
-async function saturateWeighted(
-  gate: RateGate,
-  clock: ManualClock,
-  durationMs: number,
-  cost: number,
-): Promise<number[]> {
-  const stamps: number[] = [];
-  const end = clock.now() + durationMs;
-  let running = true;
-  const loops = Array.from({ length: 16 }, async () => {
-    while (running) {
-      const wait = gate.acquire(cost);
-      if (wait) await wait;
-      if (!running) break;
-      for (let index = 0; index < cost; index++) stamps.push(clock.now());
-      await Promise.resolve();
-    }
-  });
-  while (clock.now() < end) {
-    clock.advance(1);
-    await flush();
-  }
-  running = false;
-  gate.close();
-  void loops;
-  return stamps.filter((stamp) => stamp < end);
-}
-
 describe('createRateGate with weighted grants', () => {
   it.each([
     [20, 2],
@@ -124,7 +103,7 @@ describe('createRateGate with weighted grants', () => {
   ])('at %i/s with a cost of %i never exceeds the limit in requests and still uses 95 percent', async (rate, cost) => {
     const clock = createManualClock();
     const gate = createRateGate({ ratePerSecond: rate, clock });
-    const stamps = await saturateWeighted(gate, clock, 5_000, cost);
+    const stamps = await saturate(gate, clock, 5_000, { workers: 16, cost });
     expect(maxInAnySecond(stamps)).toBeLessThanOrEqual(rate);
     // Whole messages only: at most cost − 1 requests of a window go unused.
     expect(stamps.length / (rate * 5)).toBeGreaterThanOrEqual(0.95);

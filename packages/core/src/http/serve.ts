@@ -41,7 +41,7 @@ export interface RunningServer {
  * @example
  * ```ts
  * const server = await serve(feed.handler, { port: 8080 });
- * console.log(server.url);
+ * // server.url is e.g. http://127.0.0.1:8080
  * await server.close();
  * ```
  */

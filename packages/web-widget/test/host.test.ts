@@ -1,26 +1,11 @@
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { eventually, launchBrowser } from './helpers/browser.js';
+import type { Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
+import { eventually } from './helpers/browser.js';
 import { announcementFor } from './helpers/fixtures.js';
-import { hostPage, startServer, type FixtureServer, type HostPageOptions } from './helpers/server.js';
+import { hostPage, type HostPageOptions } from './helpers/server.js';
+import { usePageFixture } from './helpers/page-fixture.js';
 
-let browser: Browser;
-let server: FixtureServer;
-let page: Page;
-let count = 0;
-
-beforeAll(async () => {
-  [browser, server] = await Promise.all([launchBrowser(), startServer()]);
-});
-
-afterAll(async () => {
-  await browser?.close();
-  await server?.close();
-});
-
-afterEach(async () => {
-  await page?.context().close();
-});
+const fixture = usePageFixture();
 
 /** Records CSP violations, page errors and console errors from the very start. */
 const RECORDER = `window.__violations = [];
@@ -29,12 +14,13 @@ document.addEventListener('securitypolicyviolation', (e) => window.__violations.
 async function load(
   options: Partial<HostPageOptions> & { headers?: Record<string, string>; reducedMotion?: 'reduce' | 'no-preference' },
 ) {
-  const name = `host${++count}`;
-  const feed = server.feed(name);
-  const url = server.page(hostPage({ attrs: { feed: `/feeds/${name}.json` }, ...options }), options.headers ?? {});
-  const context = await browser.newContext({ reducedMotion: options.reducedMotion ?? 'no-preference' });
-  await context.addInitScript(RECORDER);
-  page = await context.newPage();
+  const name = fixture.nextName('host');
+  const feed = fixture.server.feed(name);
+  const url = fixture.server.page(
+    hostPage({ attrs: { feed: `/feeds/${name}.json` }, ...options }),
+    options.headers ?? {},
+  );
+  const page = await fixture.newPage({ reducedMotion: options.reducedMotion ?? 'no-preference', initScript: RECORDER });
   const problems: string[] = [];
   page.on('pageerror', (error) => problems.push(`pageerror: ${error.message}`));
   page.on('console', (message) => {
@@ -148,7 +134,7 @@ describe('<banditore-alerts> on the host page', () => {
     p.on('request', (request) => origins.add(new URL(request.url()).origin));
     await p.goto(url);
     const before = await p.evaluate(() => Object.keys(window));
-    await p.addScriptTag({ url: `${server.url}/bundle/banditore-alerts.js` });
+    await p.addScriptTag({ url: `${fixture.server.url}/bundle/banditore-alerts.js` });
     await ready(p);
     await p.getByRole('button', { name: 'Ricevi gli avvisi' }).click();
     await p
@@ -159,7 +145,7 @@ describe('<banditore-alerts> on the host page', () => {
     expect(after.filter((key) => !before.includes(key))).toEqual([]);
     await expect(p.evaluate(() => document.cookie)).resolves.toBe('');
     await expect(p.context().cookies()).resolves.toEqual([]);
-    expect([...origins]).toEqual([server.url]);
+    expect([...origins]).toEqual([fixture.server.url]);
   });
 
   it('works from the npm build as ES modules, panel chunk included', async () => {
@@ -178,7 +164,7 @@ describe('<banditore-alerts> on the host page', () => {
     await expect(p.locator('banditore-alerts li[data-id]').count()).resolves.toBe(1);
     await p.getByRole('button', { name: 'Ricevi gli avvisi' }).click();
     await p.getByRole('link', { name: 'Iscriviti con il bot Telegram' }).waitFor();
-    expect(server.requests.some((r) => /^\/esm\/panel-[A-Z0-9]+\.js$/.test(r))).toBe(true);
+    expect(fixture.server.requests.some((r) => /^\/esm\/panel-[A-Z0-9]+\.js$/.test(r))).toBe(true);
     expect(problems).toEqual([]);
   });
 

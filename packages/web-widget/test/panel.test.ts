@@ -1,34 +1,21 @@
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { encode } from 'uqr';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { axeViolations, eventually, launchBrowser } from './helpers/browser.js';
+import { describe, expect, it } from 'vitest';
+import { axeViolations, eventually } from './helpers/browser.js';
 import { announcementFor } from './helpers/fixtures.js';
-import { hostPage, startServer, type FixtureServer } from './helpers/server.js';
+import { hostPage } from './helpers/server.js';
+import { usePageFixture } from './helpers/page-fixture.js';
 
-let browser: Browser;
-let server: FixtureServer;
-let page: Page;
-let count = 0;
-
-beforeAll(async () => {
-  [browser, server] = await Promise.all([launchBrowser(), startServer()]);
-});
-
-afterAll(async () => {
-  await browser?.close();
-  await server?.close();
-});
-
-afterEach(async () => {
-  await page?.context().close();
-});
+const fixture = usePageFixture();
 
 async function open(viewport = { width: 1280, height: 900 }, inner?: string): Promise<Page> {
-  const name = `panel${++count}`;
-  server.feed(name).upsert(announcementFor('info'));
-  page = await (await browser.newContext({ viewport })).newPage();
+  const name = fixture.nextName('panel');
+  fixture.server.feed(name).upsert(announcementFor('info'));
+  const page = await fixture.newPage({ viewport });
   await page.goto(
-    server.page(hostPage({ attrs: { feed: `/feeds/${name}.json` }, ...(inner === undefined ? {} : { inner }) })),
+    fixture.server.page(
+      hostPage({ attrs: { feed: `/feeds/${name}.json` }, ...(inner === undefined ? {} : { inner }) }),
+    ),
   );
   await page
     .locator('banditore-alerts')
@@ -37,7 +24,7 @@ async function open(viewport = { width: 1280, height: 900 }, inner?: string): Pr
   return page;
 }
 
-const panelRequests = () => server.requests.filter((r) => r.endsWith('banditore-alerts.panel.js'));
+const panelRequests = () => fixture.server.requests.filter((r) => r.endsWith('banditore-alerts.panel.js'));
 
 describe('subscription panel', () => {
   it('loads only when asked, and works with the keyboard alone', async () => {

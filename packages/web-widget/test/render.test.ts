@@ -1,26 +1,11 @@
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { axeViolations, launchBrowser } from './helpers/browser.js';
+import type { Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
+import { axeViolations } from './helpers/browser.js';
 import { ALL_LEVELS, announcementFor } from './helpers/fixtures.js';
-import { hostPage, startServer, type FixtureServer } from './helpers/server.js';
+import { hostPage } from './helpers/server.js';
+import { usePageFixture } from './helpers/page-fixture.js';
 
-let browser: Browser;
-let server: FixtureServer;
-let page: Page;
-let feedCount = 0;
-
-beforeAll(async () => {
-  [browser, server] = await Promise.all([launchBrowser(), startServer()]);
-});
-
-afterAll(async () => {
-  await browser?.close();
-  await server?.close();
-});
-
-afterEach(async () => {
-  await page?.context().close();
-});
+const fixture = usePageFixture();
 
 /** A fresh feed holding `levels`, and a page showing it; resolves once the widget has rendered. */
 async function open(
@@ -28,10 +13,10 @@ async function open(
   attrs: Record<string, string | true> = {},
   options: { viewport?: { width: number; height: number }; head?: string; lang?: string; csp?: string } = {},
 ): Promise<Page> {
-  const name = `f${++feedCount}`;
-  const feed = server.feed(name);
+  const name = fixture.nextName('f');
+  const feed = fixture.server.feed(name);
   for (const level of levels) feed.upsert(announcementFor(level));
-  const url = server.page(
+  const url = fixture.server.page(
     hostPage({
       attrs: { feed: `/feeds/${name}.json`, ...attrs },
       head: options.head ?? '',
@@ -39,9 +24,10 @@ async function open(
     }),
     options.csp ? { 'content-security-policy': options.csp } : {},
   );
-  const context = await browser.newContext({ viewport: options.viewport ?? { width: 1280, height: 900 } });
-  await context.addInitScript(RECORDER);
-  page = await context.newPage();
+  const page = await fixture.newPage({
+    viewport: options.viewport ?? { width: 1280, height: 900 },
+    initScript: RECORDER,
+  });
   await page.goto(url);
   await page
     .locator('banditore-alerts')
@@ -163,13 +149,13 @@ describe('<banditore-alerts> rendering', () => {
   });
 
   it('shows exercises, labelled, only on a preview page the feed allows', async () => {
-    const name = `f${++feedCount}`;
-    const feed = server.feed(name, { preview: true });
+    const name = fixture.nextName('f');
+    const feed = fixture.server.feed(name, { preview: true });
     feed.upsert({ ...announcementFor('critical'), id: 'esercitazione', status: 'exercise' });
     feed.upsert(announcementFor('info'));
-    page = await (await browser.newContext()).newPage();
+    const page = await fixture.newPage();
     const idsOn = async (attrs: Record<string, string | true>) => {
-      await page.goto(server.page(hostPage({ attrs: { feed: `/feeds/${name}.json`, ...attrs } })));
+      await page.goto(fixture.server.page(hostPage({ attrs: { feed: `/feeds/${name}.json`, ...attrs } })));
       await page
         .locator('banditore-alerts')
         .getByText(/Aggiornato/)
@@ -219,8 +205,8 @@ describe('<banditore-alerts> rendering', () => {
       .getByText(/Aggiornato/)
       .waitFor();
     await expect(cards(p).count()).resolves.toBe(0);
-    const feedName = `f${feedCount}`;
-    server.feed(feedName).upsert({ ...announcementFor('info'), revision: 2 });
+    const feedName = /\/feeds\/(.+)\.json$/.exec((await p.locator('banditore-alerts').getAttribute('feed'))!)![1]!;
+    fixture.server.feed(feedName).upsert({ ...announcementFor('info'), revision: 2 });
     await p.reload();
     await cards(p).first().waitFor();
     await expect(cards(p).count()).resolves.toBe(1);
@@ -228,8 +214,8 @@ describe('<banditore-alerts> rendering', () => {
   });
 
   it('renders markup and script payloads as inert text and drops unsafe links', async () => {
-    const name = `f${++feedCount}`;
-    const feed = server.feed(name);
+    const name = fixture.nextName('f');
+    const feed = fixture.server.feed(name);
     feed.upsert({
       id: 'ostile',
       severity: 'severe',
@@ -242,8 +228,8 @@ describe('<banditore-alerts> rendering', () => {
       },
       links: [{ label: 'Link buono', url: 'https://www.comune.example/' }],
     });
-    const url = server.page(hostPage({ attrs: { feed: `/feeds/${name}.json` } }));
-    page = await (await browser.newContext()).newPage();
+    const url = fixture.server.page(hostPage({ attrs: { feed: `/feeds/${name}.json` } }));
+    const page = await fixture.newPage();
     const dialogs: string[] = [];
     page.on('dialog', (dialog) => {
       dialogs.push(dialog.message());
@@ -265,7 +251,7 @@ describe('<banditore-alerts> rendering', () => {
   });
 
   it('drops javascript: and data: links a feed might carry', async () => {
-    const name = `f${++feedCount}`;
+    const name = fixture.nextName('f');
     // The core feed already refuses such links; this feed is served raw to test the widget on its own.
     const rawFeed = {
       version: 1,
@@ -287,9 +273,9 @@ describe('<banditore-alerts> rendering', () => {
         },
       ],
     };
-    const feedUrl = server.page(JSON.stringify(rawFeed), { 'content-type': 'application/json' });
-    const url = server.page(hostPage({ attrs: { feed: feedUrl, live: 'off' } }));
-    page = await (await browser.newContext()).newPage();
+    const feedUrl = fixture.server.page(JSON.stringify(rawFeed), { 'content-type': 'application/json' });
+    const url = fixture.server.page(hostPage({ attrs: { feed: feedUrl, live: 'off' } }));
+    const page = await fixture.newPage();
     await page.goto(url);
     await page.locator('banditore-alerts').getByText('Link').first().waitFor();
     const hrefs = await page
@@ -300,13 +286,13 @@ describe('<banditore-alerts> rendering', () => {
   });
 
   it('reflows at 320 CSS pixels without horizontal scrolling', async () => {
-    const name = `f${++feedCount}`;
-    server.feed(name).upsert({
+    const name = fixture.nextName('f');
+    fixture.server.feed(name).upsert({
       ...announcementFor('critical'),
       content: { it: { headline: 'Donaudampfschifffahrtsgesellschaftskapitänsmützenabzeichenfabrik'.repeat(2) } },
     });
-    const url = server.page(hostPage({ attrs: { feed: `/feeds/${name}.json` } }));
-    page = await (await browser.newContext({ viewport: { width: 320, height: 640 } })).newPage();
+    const url = fixture.server.page(hostPage({ attrs: { feed: `/feeds/${name}.json` } }));
+    const page = await fixture.newPage({ viewport: { width: 320, height: 640 } });
     await page.goto(url);
     await page
       .locator('banditore-alerts')

@@ -1,6 +1,24 @@
-import { Pool } from 'undici';
+import { Pool, type Dispatcher } from 'undici';
 import { z } from 'zod';
 import { ChannelError, contentFor, type Channel, type ChannelLimits } from '@banditore/core';
+
+/**
+ * One WhatsApp-shaped text POST and its parsed reply: the same work per delivery for the channel
+ * and for the bare loop it is compared with.
+ */
+async function postText(
+  pool: Pool,
+  to: string,
+  body: string,
+): Promise<{ response: Dispatcher.ResponseData; reply: { messages?: Array<{ id: string }> } }> {
+  const response = await pool.request({
+    method: 'POST',
+    path: '/v23.0/1234567890/messages',
+    headers: { 'content-type': 'application/json', authorization: 'Bearer sandbox' },
+    body: JSON.stringify({ messaging_product: 'whatsapp', to, type: 'text', text: { body } }),
+  });
+  return { response, reply: (await response.body.json()) as { messages?: Array<{ id: string }> } };
+}
 
 /** The minimal HTTP sandbox channel: one JSON POST per delivery over an undici Pool. */
 export interface HttpSandboxChannel extends Channel<{ body: string }> {
@@ -28,23 +46,12 @@ export function createHttpSandboxChannel(options: {
     },
     async send(address, rendered, { signal }) {
       // A request already written cannot be unsent, so the signal is checked before sending and
-      // not handed to undici: on Node 20 an abort listener per request costs ~11 µs, a third of
-      // the whole HTTP client cost (measured: overhead ratio 0.75 with it, 0.9–1.0 without).
+      // not handed to undici: on Node 20 an abort listener per request cost 1–11 µs of client CPU
+      // here, against ~27 µs for the whole request.
       if (signal.aborted)
         return { ok: false, error: new ChannelError('NETWORK_ERROR', 'Send aborted before it started') };
       try {
-        const response = await pool.request({
-          method: 'POST',
-          path: '/v23.0/1234567890/messages',
-          headers: { 'content-type': 'application/json', authorization: 'Bearer sandbox' },
-          body: JSON.stringify({
-            messaging_product: 'whatsapp',
-            to: address,
-            type: 'text',
-            text: { body: rendered.body },
-          }),
-        });
-        const reply = (await response.body.json()) as { messages?: Array<{ id: string }> };
+        const { response, reply } = await postText(pool, address, rendered.body);
         if (response.statusCode !== 200)
           return { ok: false, error: new ChannelError('PROVIDER_UNAVAILABLE', `HTTP ${response.statusCode}`) };
         const id = reply.messages?.[0]?.id;
@@ -71,18 +78,11 @@ export async function bareUndiciLoop(origin: string, total: number, workers = 64
     Array.from({ length: workers }, async () => {
       while (next < total) {
         const index = next++;
-        const response = await pool.request({
-          method: 'POST',
-          path: '/v23.0/1234567890/messages',
-          headers: { 'content-type': 'application/json', authorization: 'Bearer sandbox' },
-          body: JSON.stringify({
-            messaging_product: 'whatsapp',
-            to: `39333${index}`,
-            type: 'text',
-            text: { body: 'Gli eventi della settimana\n\nSabato mercato in piazza.' },
-          }),
-        });
-        const reply = (await response.body.json()) as { messages?: unknown[] };
+        const { reply } = await postText(
+          pool,
+          `39333${index}`,
+          'Gli eventi della settimana\n\nSabato mercato in piazza.',
+        );
         if (!reply.messages) throw new Error('bad reply');
       }
     }),

@@ -8,22 +8,14 @@ import { ledgerOf } from '../test-support/store-wrappers.js';
 import type { RunProgress } from './types.js';
 import { createBroadcaster } from './create-broadcaster.js';
 import type { BroadcastEvent } from './events.js';
+import { withHeldRender } from '../test-support/scripted-channel.js';
 
 describe('run edges: close, cancel and render', () => {
   it('close() while a run is still rendering stops it instead of delivering it all', async () => {
     const store = createMemoryStore();
     await seedSubscribers(store, 200);
     const sandbox = createSandboxChannel({ limits: { ratePerSecond: 100, concurrency: 4 } });
-    let rendered!: () => void;
-    const renderGate = new Promise<void>((resolve) => (rendered = resolve));
-    // A channel that prepares something before it can render (uploads an image, say).
-    const channel = {
-      ...sandbox,
-      render: async (...args: Parameters<typeof sandbox.render>) => {
-        await renderGate;
-        return sandbox.render(...args);
-      },
-    };
+    const { channel, release: rendered } = withHeldRender(sandbox);
     const broadcaster = createBroadcaster({ store, channels: [channel] });
     const run = await broadcaster.publish(sampleAnnouncement());
     const closing = broadcaster.close();
@@ -45,15 +37,7 @@ describe('run edges: close, cancel and render', () => {
     const store = createMemoryStore();
     await seedSubscribers(store, 50);
     const sandbox = createSandboxChannel();
-    let rendered!: () => void;
-    const renderGate = new Promise<void>((resolve) => (rendered = resolve));
-    const channel = {
-      ...sandbox,
-      render: async (...args: Parameters<typeof sandbox.render>) => {
-        await renderGate;
-        return sandbox.render(...args);
-      },
-    };
+    const { channel, release: rendered } = withHeldRender(sandbox);
     const broadcaster = createBroadcaster({ store, channels: [channel] });
     const run = await broadcaster.publish(sampleAnnouncement());
     await run.cancel();

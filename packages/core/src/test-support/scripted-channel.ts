@@ -1,7 +1,12 @@
-import type { SendResult } from '../channel/channel.js';
+import type { Channel, SendResult } from '../channel/channel.js';
 import { ChannelError, type ChannelErrorOptions } from '../channel/channel-error.js';
 import type { ChannelErrorCode } from '../channel/error-codes.js';
-import { createSandboxChannel, type SandboxChannel, type SandboxChannelOptions } from '../testing/sandbox-channel.js';
+import {
+  createSandboxChannel,
+  type SandboxChannel,
+  type SandboxChannelOptions,
+  type SandboxMessage,
+} from '../testing/sandbox-channel.js';
 import { sleep, systemClock } from '../util/clock.js';
 
 /** What a scripted send answers: `'ok'` goes through the sandbox (recorded), anything else fails. */
@@ -45,4 +50,21 @@ export function createScriptedChannel(
       return { ok: false, error: new ChannelError(code, `scripted ${code}`, errorOptions) };
     },
   };
+}
+
+/**
+ * Wraps a sandbox channel so `render()` waits until `release()` is called — a channel that has to
+ * prepare something (upload an image, say) before it can render.
+ */
+export function withHeldRender(sandbox: SandboxChannel): { channel: Channel<SandboxMessage>; release: () => void } {
+  let release!: () => void;
+  const held = new Promise<void>((resolve) => (release = resolve));
+  const channel: Channel<SandboxMessage> = {
+    ...sandbox,
+    render: async (...args: Parameters<SandboxChannel['render']>) => {
+      await held;
+      return sandbox.render(...args);
+    },
+  };
+  return { channel, release };
 }

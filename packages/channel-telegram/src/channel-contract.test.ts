@@ -1,4 +1,4 @@
-import { describeChannelContract } from '@banditore/core/testing';
+import { describeChannelContract } from '@banditore/core/conformance';
 import { createTelegramSandbox } from './sandbox/index.js';
 import { createTelegramChannel } from './telegram-channel.js';
 import { TEST_TOKEN } from './test/bot-rig.js';

@@ -1,7 +1,7 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describeStoreContract } from '@banditore/core/testing';
+import { describeStoreContract } from '@banditore/core/conformance';
 import { createSqliteStore } from './sqlite-store.js';
 
 describeStoreContract('sqlite (file on disk)', async () => {

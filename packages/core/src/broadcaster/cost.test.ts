@@ -3,7 +3,7 @@ import { isConfigError } from '../errors.js';
 import { createMemoryStore } from '../store/memory-store.js';
 import { sampleAnnouncement } from '../testing/fixtures.js';
 import { createManualClock } from '../testing/manual-clock.js';
-import { createSandboxChannel, type SandboxMessage } from '../testing/sandbox-channel.js';
+import { createSandboxChannel, type SandboxChannelMessage } from '../testing/sandbox-channel.js';
 import { seedSubscribers } from '../test-support/seed.js';
 import { drive } from '../test-support/drive.js';
 import { createBroadcaster } from './create-broadcaster.js';
@@ -50,7 +50,7 @@ describe('message cost against the rate limit', () => {
     await seedSubscribers(store, 60, { language: 'en', prefix: 'en-' });
     const sandbox = createSandboxChannel({ clock, limits: { ratePerSecond: 30, concurrency: 8 } });
     // Italian text is long and goes out in three parts; the English summary fits in one.
-    const channel = { ...sandbox, cost: (message: SandboxMessage) => (message.language === 'it' ? 3 : 1) };
+    const channel = { ...sandbox, cost: (message: SandboxChannelMessage) => (message.language === 'it' ? 3 : 1) };
     const broadcaster = createBroadcaster({ store, channels: [channel], clock });
     const routine = await broadcaster.publish(sampleAnnouncement({ id: 'routine' }));
     clock.advance(500);
@@ -75,7 +75,7 @@ describe('message cost against the rate limit', () => {
     const store = createMemoryStore();
     await seedSubscribers(store, 120, { channel: 'telegram' });
     const sandbox = createSandboxChannel({ name: 'telegram', limits: { ratePerSecond: 30 } });
-    const channel = { ...sandbox, cost: (message: SandboxMessage) => (message.language === 'it' ? 3 : 2) };
+    const channel = { ...sandbox, cost: (message: SandboxChannelMessage) => (message.language === 'it' ? 3 : 2) };
     const broadcaster = createBroadcaster({ store, channels: [channel] });
     const estimate = await broadcaster.estimate(sampleAnnouncement());
 

@@ -5,7 +5,7 @@ import {
   createSandboxChannel,
   type SandboxChannel,
   type SandboxChannelOptions,
-  type SandboxMessage,
+  type SandboxChannelMessage,
 } from '../testing/sandbox-channel.js';
 import { sleep, systemClock } from '../util/clock.js';
 
@@ -56,10 +56,13 @@ export function createScriptedChannel(
  * Wraps a sandbox channel so `render()` waits until `release()` is called — a channel that has to
  * prepare something (upload an image, say) before it can render.
  */
-export function withHeldRender(sandbox: SandboxChannel): { channel: Channel<SandboxMessage>; release: () => void } {
+export function withHeldRender(sandbox: SandboxChannel): {
+  channel: Channel<SandboxChannelMessage>;
+  release: () => void;
+} {
   let release!: () => void;
   const held = new Promise<void>((resolve) => (release = resolve));
-  const channel: Channel<SandboxMessage> = {
+  const channel: Channel<SandboxChannelMessage> = {
     ...sandbox,
     render: async (...args: Parameters<SandboxChannel['render']>) => {
       await held;

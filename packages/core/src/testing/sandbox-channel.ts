@@ -6,7 +6,7 @@ import { ChannelError } from '../channel/channel-error.js';
 import { sleep, systemClock, type Clock } from '../util/clock.js';
 
 /** What the sandbox channel renders: the text it would send, and the language used. */
-export interface SandboxMessage {
+export interface SandboxChannelMessage {
   language: string;
   text: string;
   announcementId: string;
@@ -49,9 +49,9 @@ export interface SandboxChannelOptions {
 }
 
 /** The sandbox channel with its record of what it accepted. */
-export interface SandboxChannel extends Channel<SandboxMessage> {
+export interface SandboxChannel extends Channel<SandboxChannelMessage> {
   /** Renders synchronously (the sandbox has nothing to wait for). */
-  render(announcement: Announcement, language: string): SandboxMessage;
+  render(announcement: Announcement, language: string): SandboxChannelMessage;
   /** Accepted deliveries in order (when `record` is on). */
   readonly deliveries: SandboxDelivery[];
   /** Counts of accepted sends and of each simulated error. */
@@ -104,7 +104,7 @@ export function createSandboxChannel(options: SandboxChannelOptions = {}): Sandb
     configure(next) {
       Object.assign(knobs, next);
     },
-    render(announcement: Announcement, language: string): SandboxMessage {
+    render(announcement: Announcement, language: string): SandboxChannelMessage {
       const { language: used, content } = contentFor(announcement, language);
       const text = [content.headline, content.body, content.instruction].filter(Boolean).join('\n\n');
       return { language: used, text, announcementId: announcement.id };

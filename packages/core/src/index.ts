@@ -62,6 +62,8 @@ export type { AnyChannel, Channel, ChannelLimits, SendOptions, SendResult } from
 // Stores
 export type * from './store/index.js';
 
+export { RECEIPT_RANK, RECEIPT_STATUSES } from './store/receipt-store.js';
+
 // Time
 export { sleep, systemClock, type Clock, type TimerHandle } from './util/clock.js';
 

@@ -95,4 +95,36 @@ export const MIGRATIONS: readonly Migration[] = [
       CREATE INDEX deliveries_ambiguous ON deliveries (run, channel) WHERE ambiguous = 1;
     `,
   },
+  {
+    version: 2,
+    description: 'delivery receipts, per-subscriber channel state',
+    // Receipts are keyed by the provider's message id and do not reference the ledger: a fast
+    // webhook can beat the batched ledger write. Channel state goes with an erased subscriber.
+    sql: `
+      CREATE TABLE receipts (
+        channel TEXT NOT NULL,
+        provider_message_id TEXT NOT NULL,
+        rank INTEGER NOT NULL,
+        status TEXT NOT NULL,
+        at INTEGER NOT NULL,
+        code TEXT,
+        run_id TEXT,
+        delivery_id TEXT,
+        PRIMARY KEY (channel, provider_message_id)
+      ) WITHOUT ROWID;
+      CREATE INDEX receipts_by_run ON receipts (run_id, channel, status) WHERE run_id IS NOT NULL;
+
+      CREATE TABLE subscriber_channel_state (
+        subscriber_id INTEGER PRIMARY KEY,
+        last_inbound_at INTEGER
+      );
+      CREATE TRIGGER subscriber_channel_state_on_erase AFTER UPDATE OF status ON subscribers
+        WHEN NEW.status = 'erased'
+        BEGIN
+          DELETE FROM subscriber_channel_state WHERE subscriber_id = NEW.id;
+          UPDATE receipts SET delivery_id = NULL
+            WHERE delivery_id IN (SELECT CAST(id AS TEXT) FROM deliveries WHERE subscriber_id = NEW.id);
+        END;
+    `,
+  },
 ];

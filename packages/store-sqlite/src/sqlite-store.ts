@@ -1,10 +1,12 @@
 import type { Store } from '@banditore/core';
 import { createAudienceMethods } from './audience.js';
+import { createChannelStateMethods } from './channel-state.js';
 import { createContext, settle } from './context.js';
 import { createLedgerMethods } from './ledger.js';
 import { openDatabase } from './open.js';
 import { resolveOptions, type SqliteStoreOptions } from './options.js';
 import { createPrivacyMethods } from './privacy.js';
+import { createReceiptMethods } from './receipts.js';
 import { createRunKeys, createRunMethods } from './runs.js';
 import { createSubscriberMethods } from './subscribers.js';
 
@@ -54,6 +56,8 @@ export function createSqliteStore(options: SqliteStoreOptions): SqliteStore {
     ...createPrivacyMethods(ctx),
     ...createRunMethods(ctx),
     ...createLedgerMethods(ctx, keys),
+    ...createReceiptMethods(ctx),
+    ...createChannelStateMethods(ctx),
     async backup(destination) {
       await db.backup(destination);
     },

@@ -2,6 +2,8 @@ import { matchesAudience, type AudienceQuery } from '../domain/audience.js';
 import type { ConsentEvent, ConsentKind, Subscriber, SubscriberInput, SubscriberPatch } from '../domain/subscriber.js';
 import { systemClock, type Clock } from '../util/clock.js';
 import { MemoryLedger, STATUS_CODES } from './memory-ledger.js';
+import { createMemoryChannelStateMethods } from './memory-channel-state.js';
+import { createMemoryReceiptMethods } from './memory-receipts.js';
 import type {
   ClaimedDelivery,
   DeliveryCounts,
@@ -322,6 +324,14 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): Store {
       const state = runs.get(runId);
       if (state?.lease?.owner === owner) state.lease = undefined;
     },
+    ...createMemoryReceiptMethods(),
+    ...createMemoryChannelStateMethods({
+      exists: (id) => live(id) !== undefined,
+      idOf: (channel, address) => {
+        const position = byAddress.get(key(channel, address));
+        return position === undefined ? undefined : String(position + 1);
+      },
+    }),
     async close() {
       runs.clear();
     },

@@ -6,6 +6,8 @@ import { describeRunContract } from './store-contract/runs.js';
 import { describeLedgerContract } from './store-contract/ledger.js';
 import { describeLeaseContract } from './store-contract/lease.js';
 import { describePrivacyContract } from './store-contract/privacy.js';
+import { describeReceiptContract } from './store-contract/receipts.js';
+import { describeChannelStateContract } from './store-contract/channel-state.js';
 
 export type { StoreContractSetup } from './store-contract/harness.js';
 
@@ -35,5 +37,7 @@ export function describeStoreContract(name: string, setup: () => Promise<StoreCo
     describeLedgerContract(harness);
     describeLeaseContract(harness);
     describePrivacyContract(harness);
+    describeReceiptContract(harness);
+    describeChannelStateContract(harness);
   });
 }

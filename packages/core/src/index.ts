@@ -63,6 +63,15 @@ export type { AnyChannel, Channel, ChannelLimits, SendOptions, SendResult } from
 export type * from './store/index.js';
 
 export { RECEIPT_RANK, RECEIPT_STATUSES } from './store/receipt-store.js';
+export { StoreError, isStoreError } from './store/store-error.js';
+export {
+  SubscriberImportError,
+  createSubscriberGuard,
+  isSubscriberImportError,
+  type RejectedRow,
+  type StoreChannel,
+  type SubscriberGuard,
+} from './store/subscriber-guard.js';
 
 // Time
 export { sleep, systemClock, type Clock, type TimerHandle } from './util/clock.js';

@@ -1,4 +1,4 @@
 import { describeStoreContract } from '../testing/store-contract.js';
 import { createMemoryStore } from './memory-store.js';
 
-describeStoreContract('memory', async () => ({ store: createMemoryStore() }));
+describeStoreContract('memory', async ({ channels }) => ({ store: createMemoryStore({ channels }) }));

@@ -1,4 +1,6 @@
 import { afterEach, beforeEach } from 'vitest';
+import { z } from 'zod';
+import type { StoreChannel } from '../../store/subscriber-guard.js';
 import type { Store } from '../../store/run-store.js';
 import type { ConsentRecord } from '../../store/subscriber-store.js';
 import type { AudienceQuery } from '../../domain/audience.js';
@@ -16,6 +18,27 @@ export interface StoreContractSetup {
   cleanup?: () => Promise<void>;
 }
 
+/**
+ * The channels every contract store must be made with (its `channels` option): the suite's
+ * usual channels accept any address the domain allows, and `digits` accepts only a positive
+ * number without leading zeros, like a Telegram chat id, so the suite can check that a store
+ * validates addresses with each channel's `addressSchema`.
+ */
+export interface StoreContractContext {
+  channels: readonly StoreChannel[];
+}
+
+const anyAddress = z.string();
+
+/** The channels handed to every contract setup. */
+export const contractChannels: readonly StoreChannel[] = [
+  { name: 'telegram', addressSchema: anyAddress },
+  { name: 'whatsapp', addressSchema: anyAddress },
+  { name: 'sms', addressSchema: anyAddress },
+  { name: 'push', addressSchema: anyAddress },
+  { name: 'digits', addressSchema: z.string().regex(/^[1-9][0-9]{0,15}$/) },
+];
+
 /** Gives each test a fresh store. `store` is valid inside tests only. */
 export interface StoreHarness {
   readonly store: Store;
@@ -27,10 +50,10 @@ export interface StoreHarness {
  * @param setup - The implementation's factory.
  * @returns The harness whose `store` getter returns the current test's store.
  */
-export function useStoreHarness(setup: () => Promise<StoreContractSetup>): StoreHarness {
+export function useStoreHarness(setup: (context: StoreContractContext) => Promise<StoreContractSetup>): StoreHarness {
   let current: StoreContractSetup | undefined;
   beforeEach(async () => {
-    current = await setup();
+    current = await setup({ channels: contractChannels });
   });
   afterEach(async () => {
     const done = current;

@@ -11,6 +11,8 @@ interface RunRow {
   status: string;
   created_at: number;
   finished_at: number | null;
+  lease_owner: string | null;
+  lease_expires_at: number | null;
 }
 
 interface PlanRow {
@@ -42,7 +44,7 @@ function toRecord(ctx: StoreContext, row: RunRow): RunRecord {
   const plan: Record<string, PlanProgress> = {};
   const plans = ctx.statement(`SELECT channel, cursor, done FROM run_plans WHERE run = ?`).all(row.seq) as PlanRow[];
   for (const entry of plans) plan[entry.channel] = { cursor: entry.cursor ?? undefined, done: entry.done === 1 };
-  return {
+  const record: RunRecord = {
     id: row.id,
     idempotencyKey: row.idempotency_key,
     announcement: JSON.parse(row.announcement) as RunRecord['announcement'],
@@ -53,11 +55,14 @@ function toRecord(ctx: StoreContext, row: RunRow): RunRecord {
     plan,
     finishedAt: row.finished_at ?? undefined,
   };
+  if (row.lease_owner !== null && row.lease_expires_at !== null)
+    record.lease = { owner: row.lease_owner, expiresAt: row.lease_expires_at };
+  return record;
 }
 
 type RunMethods = Pick<
   RunStore,
-  'createRun' | 'getRun' | 'listActiveRuns' | 'setRunStatus' | 'acquireLease' | 'releaseLease'
+  'createRun' | 'getRun' | 'listActiveRuns' | 'listRuns' | 'setRunStatus' | 'acquireLease' | 'releaseLease'
 >;
 
 /**
@@ -107,6 +112,16 @@ export function createRunMethods(ctx: StoreContext): RunMethods {
         const rows = ctx
           .statement(`SELECT * FROM runs WHERE status = 'active' ORDER BY created_at, seq`)
           .all() as RunRow[];
+        return rows.map((row) => toRecord(ctx, row));
+      });
+    },
+    listRuns(filter) {
+      return settle(() => {
+        if (filter.status.length === 0) return [];
+        const marks = filter.status.map(() => '?').join(', ');
+        const rows = ctx
+          .statement(`SELECT * FROM runs WHERE status IN (${marks}) ORDER BY created_at, seq`)
+          .all(...filter.status) as RunRow[];
         return rows.map((row) => toRecord(ctx, row));
       });
     },

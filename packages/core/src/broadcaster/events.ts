@@ -40,7 +40,11 @@ export type BroadcastEvent =
   /** The wait of the last `channel.paused` is over (sent when it ends, whatever the next send does). */
   | { type: 'channel.resumed'; at: number; channel: string }
   | { type: 'channel.stopped'; at: number; channel: string; code: string; message: string }
-  | { type: 'internal.error'; at: number; where: string; message: string };
+  /**
+   * Something failed inside the library. `message` is the error's name or a fixed sentence;
+   * `code` is the store's own error code when it is safe to show (`SQLITE_FULL`, `SQLITE_BUSY`).
+   */
+  | { type: 'internal.error'; at: number; where: string; message: string; code?: string };
 
 /** The `type` of a broadcast event. */
 export type BroadcastEventType = BroadcastEvent['type'];

@@ -99,13 +99,24 @@ describe('ledger consistency under races', () => {
     await settle();
     expect((await ledgerOf(memory, runA.id)).claimed).toBe(100);
 
-    // Process B, later in time, finds the lease expired and takes the run over.
+    // Process B, later in time, finds the lease expired, sees it stay unrenewed for its own
+    // lease TTL, and takes the run over.
     const clockB = createManualClock(start + 5_000);
     const channelB = createSandboxChannel({ latencyMs: 10, limits: { concurrency: 2 }, clock: clockB });
-    const b = createBroadcaster({ store: memory, channels: [channelB], instanceId: 'b', clock: clockB });
+    let tookOver!: () => void;
+    const takenOver = new Promise<void>((resolve) => (tookOver = resolve));
+    const b = createBroadcaster({
+      store: memory,
+      channels: [channelB],
+      instanceId: 'b',
+      leaseTtlMs: 1_000,
+      clock: clockB,
+      onEvent: (event) => event.type === 'run.resumed' && tookOver(),
+    });
     const [runB] = await b.resume();
     await settle();
     expect(channelB.deliveries.length).toBe(0);
+    await drive(clockB, takenOver, 10);
 
     // A wakes up, fails to renew its lease and stops; B's claims must stay B's.
     clockA.advance(400);
@@ -145,8 +156,18 @@ describe('ledger consistency under races', () => {
       limits: { ratePerSecond: 40, concurrency: 2 },
       clock: clockB,
     });
-    const b = createBroadcaster({ store: memory, channels: [channelB], instanceId: 'b', clock: clockB });
+    let tookOver!: () => void;
+    const takenOver = new Promise<void>((resolve) => (tookOver = resolve));
+    const b = createBroadcaster({
+      store: memory,
+      channels: [channelB],
+      instanceId: 'b',
+      leaseTtlMs: 1_000,
+      clock: clockB,
+      onEvent: (event) => event.type === 'run.resumed' && tookOver(),
+    });
     const [runB] = await b.resume();
+    await drive(clockB, takenOver, 10);
     await settle();
     const claimedByB = (await ledgerOf(memory, runA.id)).claimed!;
 

@@ -1,4 +1,5 @@
 import type { AnyChannel } from '../channel/channel.js';
+import type { QueueAhead } from './queue-ahead.js';
 import type { RunChannel } from './run-channel.js';
 import type { ChannelProgress, RunProgress } from './types.js';
 
@@ -10,6 +11,17 @@ interface Sample {
 /** Seconds of history the delivery rate is averaged over. */
 const RATE_WINDOW_MS = 5_000;
 
+/** What a snapshot reads besides the run's own counters. */
+export interface SnapshotInputs {
+  channels: ReadonlyMap<string, AnyChannel>;
+  /** When the channel's pause ends (0: not paused). */
+  pausedUntil: (channel: string) => number;
+  /** Whether outcomes are failing to reach the store. */
+  storeStalled: boolean;
+  /** Higher-priority work ahead of a run's channel. */
+  queueAhead: (source: RunChannel) => QueueAhead | undefined;
+}
+
 /**
  * Keeps recent (time, delivered) samples per channel of a run and turns the run's counters into
  * progress snapshots with a rate and an ETA. Before the first samples, the ETA comes from the
@@ -18,13 +30,14 @@ const RATE_WINDOW_MS = 5_000;
 export class ProgressTracker {
   readonly #samples = new Map<string, Sample[]>();
 
-  /** Records the current counters; call at each progress tick. */
+  /** Records the current counters; call at each progress tick (monotonic time). */
   sample(sources: readonly RunChannel[], now: number): void {
     for (const source of sources) {
       const samples = this.#samples.get(source.channel) ?? [];
       samples.push({ at: now, done: doneCount(source) });
       while (samples.length > 2 && now - samples[0]!.at > RATE_WINDOW_MS) samples.shift();
       this.#samples.set(source.channel, samples);
+      source.recentRate = this.#rate(source.channel);
     }
   }
 
@@ -34,8 +47,7 @@ export class ProgressTracker {
     announcementId: string,
     status: RunProgress['status'],
     sources: readonly RunChannel[],
-    channels: ReadonlyMap<string, AnyChannel>,
-    pausedUntil: (channel: string) => number,
+    inputs: SnapshotInputs,
   ): RunProgress {
     return {
       runId,
@@ -45,19 +57,31 @@ export class ProgressTracker {
         const { planned, sent, failed, dropped, cancelled } = source.counters;
         const rate = this.#rate(source.channel);
         const remaining = Math.max(0, planned - sent - failed - dropped - cancelled);
-        const limit = channels.get(source.channel)?.limits.ratePerSecond ?? Infinity;
+        const limit = inputs.channels.get(source.channel)?.limits.ratePerSecond ?? Infinity;
         // Before any send, the limit says how fast it can go: messages of several requests go slower.
-        const basis = rate > 0 ? rate : Number.isFinite(limit) ? limit / source.maxCost : 0;
-        const etaSeconds = remaining === 0 ? 0 : basis > 0 ? remaining / basis : undefined;
-        const state =
-          source.state === 'done'
-            ? 'done'
-            : source.state === 'stopped' || source.state === 'lost-lease' || source.state === 'closed'
-              ? 'stopped'
-              : pausedUntil(source.channel) > 0
-                ? 'paused'
-                : 'running';
-        return {
+        const limitRate = Number.isFinite(limit) ? limit / source.maxCost : 0;
+        const running = source.state === 'running';
+        const ahead = running && remaining > 0 ? inputs.queueAhead(source) : undefined;
+        let etaSeconds: number | undefined;
+        if (remaining === 0) etaSeconds = 0;
+        else if (ahead) {
+          // The lane serves the runs ahead first, at the lane's pace: their queue counts too.
+          const basis = ahead.rate > 0 ? ahead.rate : limitRate;
+          etaSeconds = basis > 0 ? (ahead.remaining + remaining) / basis : undefined;
+        } else {
+          const basis = rate > 0 ? rate : limitRate;
+          etaSeconds = basis > 0 ? remaining / basis : undefined;
+        }
+        let state: ChannelProgress['state'];
+        if (source.state === 'done') state = 'done';
+        else if (!running) state = source.state === 'cancelled' || source.state === 'expired' ? 'running' : 'stopped';
+        else if (inputs.storeStalled) state = 'stalled';
+        else if (inputs.pausedUntil(source.channel) > 0) state = 'paused';
+        else if (ahead) state = 'waiting';
+        else state = 'running';
+        // A stalled store sends nothing until it recovers: no honest ETA.
+        if (state === 'stalled' && remaining > 0) etaSeconds = undefined;
+        const progress: ChannelProgress = {
           channel: source.channel,
           planned,
           planningDone: source.planningDone,
@@ -69,6 +93,8 @@ export class ProgressTracker {
           etaSeconds: etaSeconds === undefined ? undefined : Math.round(etaSeconds * 10) / 10,
           state,
         };
+        if (state === 'waiting' && ahead) progress.waitingBehind = ahead.priority;
+        return progress;
       }),
     };
   }

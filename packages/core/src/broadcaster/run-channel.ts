@@ -20,7 +20,7 @@ export interface RunChannelOptions {
   channel: string;
   priorityRank: number;
   createdAt: number;
-  /** Clock time the announcement expires, or `Infinity`. */
+  /** Wall-clock time the announcement expires, or `Infinity`. */
   expiresAt: number;
   /** The rendered message per language, plus the fallback for other languages. */
   rendered: ReadonlyMap<string, unknown>;
@@ -34,6 +34,7 @@ export interface RunChannelOptions {
   signal: AbortSignal;
   /** Wakes the lane's idle workers. */
   notify: () => void;
+  /** Wall clock: the expiry check (the lanes' `now` is monotonic and would miss a clock step). */
   clock: Clock;
   /** Reports a failed store call. */
   onError: (where: string, error: unknown) => void;
@@ -61,6 +62,10 @@ export class RunChannel {
   stoppedCode: string | undefined;
   /** The highest rate-limit cost of this run's messages on the channel (1 for most channels). */
   readonly maxCost: number;
+  /** Deliveries per second over the last few seconds (set by the run's progress tracker). */
+  recentRate = 0;
+  /** While this says so, nothing is handed out (the store cannot take outcomes). */
+  holdBack: () => boolean = () => false;
 
   readonly #options: RunChannelOptions;
   #buffer: DeliveryItem[] = [];
@@ -129,9 +134,14 @@ export class RunChannel {
     return this.#retries.nextDueAt;
   }
 
+  /** Wakes the lane's idle workers (the store takes outcomes again). */
+  wake(): void {
+    this.#options.notify();
+  }
+
   /** Whether a delivery is ready at `now`. */
   hasWork(now: number): boolean {
-    if (this.state !== 'running') return false;
+    if (this.state !== 'running' || this.holdBack()) return false;
     if (this.#head < this.#buffer.length || this.#retries.nextDueAt <= now) return true;
     this.#maybeRefill();
     return false;
@@ -139,8 +149,8 @@ export class RunChannel {
 
   /** Takes the next ready delivery, or `undefined`. Expires the run when its time has passed. */
   next(now: number): DeliveryItem | undefined {
-    if (this.state !== 'running') return undefined;
-    if (now >= this.#options.expiresAt) {
+    if (this.state !== 'running' || this.holdBack()) return undefined;
+    if (this.#options.expiresAt !== Infinity && this.#options.clock.now() >= this.#options.expiresAt) {
       this.halt('expired');
       return undefined;
     }

@@ -3,10 +3,12 @@ import type { AnyChannel } from '../channel/channel.js';
 import type { RunRecord, Store } from '../store/run-store.js';
 import type { Clock } from '../util/clock.js';
 import type { BroadcastEvent } from './events.js';
+import type { FeedSync } from './feed-sync.js';
 import type { Lane } from './lane.js';
 import type { OutcomeWriter } from './outcome-writer.js';
 import { ProgressFeed, ProgressTracker } from './progress.js';
 import { planAudience } from './plan-audience.js';
+import type { QueueAhead } from './queue-ahead.js';
 import { buildReport } from './report.js';
 import type { RunChannel } from './run-channel.js';
 import { buildSources } from './run-sources.js';
@@ -18,16 +20,24 @@ import type { BroadcastRun, RunProgress, RunReport } from './types.js';
 /** What a run needs from its broadcaster. */
 export interface RunContext {
   store: Store;
+  /** Wall clock: leases, expiry, stored times, event times. */
   clock: Clock;
+  /** Interval clock (monotonic): rates inside this process. */
+  pacing: Clock;
   lanes: ReadonlyMap<string, Lane>;
   channels: ReadonlyMap<string, AnyChannel>;
   writer: OutcomeWriter;
-  instanceId: string;
+  /** This process's lease token (the instance id plus a random part). */
+  leaseOwner: string;
   leaseTtlMs: number;
   progressIntervalMs: number;
   planPageSize: number;
   emit: (event: BroadcastEvent) => void;
   onStoreError: (where: string, error: unknown) => void;
+  /** The announcement sink, kept in step with runs. */
+  feed: FeedSync;
+  /** The higher-priority work ahead of a run's channel in its lane. */
+  queueAhead: (source: RunChannel) => QueueAhead | undefined;
   /** Called once the run is over, so the broadcaster forgets it. */
   onFinished: (runId: string) => void;
 }
@@ -84,14 +94,12 @@ export class RunExecution implements BroadcastRun {
 
   progress(): RunProgress {
     const { lanes, channels } = this.#context;
-    return this.#tracker.snapshot(
-      this.id,
-      this.announcementId,
-      this.#status,
-      this.#sources,
+    return this.#tracker.snapshot(this.id, this.announcementId, this.#status, this.#sources, {
       channels,
-      (name) => lanes.get(name)?.pausedUntil ?? 0,
-    );
+      pausedUntil: (name) => lanes.get(name)?.pausedUntil ?? 0,
+      storeStalled: this.#context.writer.stalled,
+      queueAhead: this.#context.queueAhead,
+    });
   }
 
   [Symbol.asyncIterator](): AsyncIterator<RunProgress> {
@@ -107,7 +115,7 @@ export class RunExecution implements BroadcastRun {
     }
     // Finishing or over: nothing more goes out here, but a run left for resume() must not resume.
     await this.done.catch(() => undefined);
-    if (this.#status === 'incomplete') await cancelStoredRun(store, this.id, clock.now());
+    if (this.#status === 'incomplete') await cancelStoredRun(store, this.id, clock.now(), this.#context.feed);
   }
 
   /** Stops the run here, keeping what is left pending for `resume()` (the broadcaster closes). */
@@ -128,6 +136,8 @@ export class RunExecution implements BroadcastRun {
     const { sources, skipped } = await buildSources(this.#record, counts, this.#context, this.#abort.signal);
     this.#sources = sources;
     this.#skipped = skipped;
+    // A store that cannot take outcomes holds the sending back instead of growing memory.
+    for (const source of sources) source.holdBack = () => this.#context.writer.full;
     // Halt before the lanes see the channels, so a run cancelled, closed or expired while it
     // rendered claims nothing at all (the expiry timer below halts at once when already due).
     if (this.#haltedAs) this.#halt(this.#haltedAs);
@@ -149,10 +159,10 @@ export class RunExecution implements BroadcastRun {
   }
 
   #startTimers(): void {
-    const { clock, store, instanceId, leaseTtlMs, progressIntervalMs, emit } = this.#context;
+    const { clock, pacing, store, leaseOwner, leaseTtlMs, progressIntervalMs, emit } = this.#context;
     const renew = async (): Promise<void> => {
       try {
-        const held = await store.acquireLease(this.id, instanceId, leaseTtlMs, clock.now());
+        const held = await store.acquireLease(this.id, leaseOwner, leaseTtlMs, clock.now());
         if (!held) this.#halt('lost-lease');
         const current = await store.getRun(this.id);
         if (current?.status === 'cancelled') this.#halt('cancelled');
@@ -160,13 +170,13 @@ export class RunExecution implements BroadcastRun {
         this.#context.onStoreError('acquireLease', error);
       }
     };
-    this.#tracker.sample(this.#sources, clock.now());
+    this.#tracker.sample(this.#sources, pacing.now());
     this.#stopTimers = startRunTimers(
       clock,
       { progressIntervalMs, leaseTtlMs, expiresAt: this.#expiresAt },
       {
         onProgress: () => {
-          this.#tracker.sample(this.#sources, clock.now());
+          this.#tracker.sample(this.#sources, pacing.now());
           const progress = this.progress();
           this.#feed.publish(progress);
           emit({ type: 'run.progress', at: clock.now(), progress });
@@ -180,7 +190,7 @@ export class RunExecution implements BroadcastRun {
   }
 
   async #finish(): Promise<RunReport> {
-    const { store, clock, writer, lanes, emit, instanceId } = this.#context;
+    const { store, clock, pacing, writer, lanes, emit, leaseOwner } = this.#context;
     this.#finishing = true;
     this.#stopTimers();
     for (const source of this.#sources) lanes.get(source.channel)?.remove(source);
@@ -204,7 +214,8 @@ export class RunExecution implements BroadcastRun {
     }
     // A renewal already on its way would take the lease back after the release below.
     await this.#renewing;
-    await store.releaseLease(this.id, instanceId);
+    await store.releaseLease(this.id, leaseOwner);
+    if (status === 'cancelled' || status === 'expired') await this.#context.feed.withdraw(this.#record);
     const report = buildReport({
       record: this.#record,
       status,
@@ -215,7 +226,7 @@ export class RunExecution implements BroadcastRun {
       finishedAt: clock.now(),
     });
     this.#status = status;
-    this.#tracker.sample(this.#sources, clock.now());
+    this.#tracker.sample(this.#sources, pacing.now());
     this.#feed.publish(this.progress(), true);
     emit({ type: 'run.finished', at: clock.now(), report });
     this.#context.onFinished(this.id);
@@ -228,20 +239,15 @@ export class RunExecution implements BroadcastRun {
    * reject `done` with the store's error.
    */
   async #abandon(error: unknown): Promise<never> {
-    const { store, lanes, emit, instanceId } = this.#context;
-    emit({
-      type: 'internal.error',
-      at: this.#context.clock.now(),
-      where: 'run',
-      message: error instanceof Error ? error.name : 'Error',
-    });
+    const { store, lanes, leaseOwner } = this.#context;
+    this.#context.onStoreError('run', error);
     this.#finishing = true;
     this.#stopTimers();
     this.#halt('closed');
     await Promise.all(this.#sources.map((source) => source.finished));
     for (const source of this.#sources) lanes.get(source.channel)?.remove(source);
     await this.#renewing?.catch(() => undefined);
-    await store.releaseLease(this.id, instanceId).catch(() => undefined);
+    await store.releaseLease(this.id, leaseOwner).catch(() => undefined);
     this.#status = 'incomplete';
     this.#feed.publish(this.progress(), true);
     this.#context.onFinished(this.id);

@@ -1,7 +1,10 @@
 import type { Clock, TimerHandle } from '../util/clock.js';
 
-/** Longest a clock timer may be set for (Node fires longer ones at once). */
-const MAX_TIMER_MS = 2 ** 31 - 1;
+/**
+ * Longest wait before the expiry is checked again, in ms. Timers run on monotonic time while the
+ * expiry is wall time: after a step of the wall clock (+8 h), the run must notice within this.
+ */
+const EXPIRY_CHECK_MS = 1_000;
 
 /** What a run does on its timers. */
 export interface RunTimerHandlers {
@@ -9,7 +12,7 @@ export interface RunTimerHandlers {
   onProgress: () => void;
   /** Renews the lease, every third of its time to live. */
   onRenew: () => void;
-  /** Called once at `expiresAt` (when finite). */
+  /** Called once at `expiresAt` (wall time, when finite). */
   onExpired: () => void;
 }
 
@@ -38,7 +41,7 @@ export function startRunTimers(
     if (stopped) return;
     const left = options.expiresAt - clock.now();
     if (left <= 0) handlers.onExpired();
-    else timers[2] = clock.setTimeout(expire, Math.min(left, MAX_TIMER_MS));
+    else timers[2] = clock.setTimeout(expire, Math.min(left, EXPIRY_CHECK_MS));
   };
   every(0, options.progressIntervalMs, handlers.onProgress);
   every(1, options.leaseTtlMs / 3, handlers.onRenew);

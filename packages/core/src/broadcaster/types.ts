@@ -33,7 +33,11 @@ export interface BroadcasterOptions {
   emergencyReachesAll?: boolean;
   /** Receives published, updated and cancelled announcements (e.g. the public feed). */
   announcementSink?: AnnouncementSink;
-  /** Identifies this process in run leases. @defaultValue a random id */
+  /**
+   * Names this process in run leases (shown to operators). Each broadcaster adds a random token
+   * of its own, so two processes started with the same id are still two lease owners.
+   * @defaultValue a random id
+   */
   instanceId?: string;
   /** How long a run lease lasts without renewal, in ms. @defaultValue 30000 */
   leaseTtlMs?: number;
@@ -69,10 +73,19 @@ export interface ChannelProgress {
   cancelled: number;
   /** Deliveries per second over the last few seconds. */
   rate: number;
-  /** Seconds until done at the current rate (or the channel limit before any send); `undefined` when unknown. */
+  /**
+   * Seconds until done at the current rate (or the channel limit before any send); while
+   * `waiting`, the queue of the runs ahead counts too. `undefined` when unknown (a stalled store).
+   */
   etaSeconds: number | undefined;
-  /** `paused` while the provider asked to wait; `stopped` when the channel cannot send at all. */
-  state: 'running' | 'paused' | 'stopped' | 'done';
+  /**
+   * `paused` while the provider asked to wait; `waiting` while a run of higher priority (an
+   * emergency) goes first on this channel; `stalled` while the store cannot write outcomes
+   * (sending holds back until it can); `stopped` when the channel cannot send at all.
+   */
+  state: 'running' | 'paused' | 'waiting' | 'stalled' | 'stopped' | 'done';
+  /** While `waiting`: the priority of the run ahead. */
+  waitingBehind?: Priority;
 }
 
 /** A snapshot of a run's progress. */
@@ -131,6 +144,19 @@ export interface BroadcastRun extends AsyncIterable<RunProgress> {
   cancel(): Promise<void>;
 }
 
+/**
+ * What `close()` could not persist. Deliveries whose outcome is unwritten were made, but the
+ * store still holds them as claimed: `resume()` sends them again and counts them as ambiguous.
+ */
+export interface CloseReport {
+  /** Delivery outcomes the store did not take before closing. */
+  unpersistedOutcomes: number;
+  /** The runs they belong to. */
+  runIds: string[];
+  /** The safe code of the store's last write error (`SQLITE_FULL`), when it had one. */
+  errorCode?: string;
+}
+
 /** Per-channel estimate. */
 export interface ChannelEstimate {
   channel: string;
@@ -156,7 +182,12 @@ export interface Estimate {
 
 /** The broadcaster. */
 export interface Broadcaster {
-  /** Plans and delivers an announcement; returns the run at once. @throws ConfigError for an invalid announcement or option. */
+  /**
+   * Plans and delivers an announcement; returns the run at once. Publishing the same id and
+   * revision again returns the existing run (`created: false`).
+   * @throws ConfigError for an invalid announcement or option, and when the same id and revision
+   * (or idempotency key) was already published with different content: publish a new revision.
+   */
   publish(announcement: AnnouncementInput, options?: PublishOptions): Promise<BroadcastRun>;
   /** Recipients and least time per channel, from the store and the limits. */
   estimate(announcement: AnnouncementInput, options?: PublishOptions): Promise<Estimate>;
@@ -165,10 +196,16 @@ export interface Broadcaster {
    * @throws ConfigError for an unknown run id.
    */
   cancel(runId: string): Promise<void>;
-  /** Continues every unfinished run found in the store. */
+  /**
+   * Continues every unfinished run found in the store, and shows the current announcements
+   * (active or completed runs, newest revision, not expired) in the announcement sink again.
+   */
   resume(): Promise<BroadcastRun[]>;
   /** A run started by this broadcaster, if still known. */
   getRun(runId: string): BroadcastRun | undefined;
-  /** Stops all lanes, waits for in-flight sends and flushes the ledger. */
-  close(): Promise<void>;
+  /**
+   * Stops all lanes, waits for in-flight sends and flushes the ledger.
+   * @returns What could not be persisted: `unpersistedOutcomes` is 0 when everything was stored.
+   */
+  close(): Promise<CloseReport>;
 }

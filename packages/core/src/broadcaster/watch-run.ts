@@ -108,7 +108,7 @@ export function watchRun(
     progress: () => latest,
     cancel: async () => {
       // Through the store: the owner notices at its next lease renewal. A finished run keeps its outcome.
-      await cancelStoredRun(store, record.id, clock.now());
+      await cancelStoredRun(store, record.id, clock.now(), context.feed);
     },
     [Symbol.asyncIterator]: () => feed.iterate(),
   };

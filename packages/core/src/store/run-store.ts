@@ -31,11 +31,22 @@ export interface NewRun {
   createdAt: number;
 }
 
+/** Who holds a run's lease, and until when (wall time, ms since the epoch). */
+export interface RunLease {
+  owner: string;
+  expiresAt: number;
+}
+
 /** A stored broadcast run. */
 export interface RunRecord extends NewRun {
   status: RunStatus;
   plan: Record<string, PlanProgress>;
   finishedAt: number | undefined;
+  /**
+   * The lease as last written, absent when nobody holds it. A process that wants to take a run
+   * over watches it: only a lease that stays unchanged for a whole lease TTL is abandoned.
+   */
+  lease?: RunLease;
 }
 
 /** A delivery handed to a sender: pending → claimed. The address is joined in at claim time. */
@@ -88,6 +99,11 @@ export interface RunStore {
   getRun(id: string): Promise<RunRecord | undefined>;
   /** Runs whose status is `active`, oldest first. */
   listActiveRuns(): Promise<RunRecord[]>;
+  /**
+   * Runs with one of the given statuses, oldest first (the broadcaster restores the public feed
+   * from the active and completed ones after a restart).
+   */
+  listRuns(filter: { status: readonly RunStatus[] }): Promise<RunRecord[]>;
   /** Sets a run's status; final states also set `finishedAt`. */
   setRunStatus(id: string, status: RunStatus, at: number): Promise<void>;
   /**

@@ -2,30 +2,62 @@
 export type TimerHandle = object | number;
 
 /**
- * Time as the broadcaster sees it. Injected so tests drive time instead of waiting, and so
- * nothing else in the library calls `Date.now()` or `setTimeout` directly.
+ * Time as the library sees it. Injected so tests drive time instead of waiting, and so nothing
+ * else in the library calls `Date.now()` or `setTimeout` directly.
+ *
+ * Two kinds of time, one rule: **wall time** (`now()`) for anything stored or compared across
+ * processes — lease expiry, announcement expiry, consent and ledger timestamps — because another
+ * process can only share the wall clock; **monotonic time** (`monotonic()`) for intervals inside
+ * one process — rate windows, backoffs, pauses — because it never jumps when the wall clock is
+ * stepped (NTP, a resumed laptop, an operator's `date -s`).
  */
 export interface Clock {
-  /** Milliseconds since the epoch (may be fractional). */
+  /** Wall time: milliseconds since the epoch, following every step of the system clock. */
   now(): number;
+  /**
+   * Monotonic time in milliseconds: never jumps, only differences are meaningful.
+   * @defaultValue `now()` when a clock does not provide it (test clocks whose time never jumps)
+   */
+  monotonic?(): number;
   setTimeout(callback: () => void, ms: number): TimerHandle;
   clearTimeout(handle: TimerHandle): void;
 }
 
 /**
- * The real clock. `now()` combines the wall clock at start with `performance.now()`, so it is
- * monotonic and sub-millisecond (the rate gate needs both) yet still close to `Date.now()`.
+ * The real clock: `now()` is `Date.now()`, `monotonic()` is `performance.now()` shifted to start
+ * near the epoch time of process start (sub-millisecond, which the rate gate needs), and timers
+ * are Node's, which run on monotonic time.
  */
 export const systemClock: Clock = (() => {
   const origin = Date.now() - performance.now();
   return {
-    now: () => origin + performance.now(),
+    now: () => Date.now(),
+    monotonic: () => origin + performance.now(),
     setTimeout: (callback: () => void, ms: number) => setTimeout(callback, Math.max(0, ms)),
     clearTimeout: (handle: TimerHandle) => {
       clearTimeout(handle as ReturnType<typeof setTimeout>);
     },
   };
 })();
+
+/**
+ * The same clock seen through its monotonic time: `now()` never jumps. For code that measures
+ * intervals inside one process (rate gate, lanes, retry schedule) and must not stall or burst when
+ * the wall clock is stepped.
+ *
+ * @param clock - A clock.
+ * @returns A clock whose `now()` is `clock.monotonic()` (or `clock.now()` when it has none).
+ */
+export function intervalClock(clock: Clock): Clock {
+  const monotonic = clock.monotonic?.bind(clock);
+  if (!monotonic) return clock;
+  return {
+    now: monotonic,
+    monotonic,
+    setTimeout: (callback, ms) => clock.setTimeout(callback, ms),
+    clearTimeout: (handle) => clock.clearTimeout(handle),
+  };
+}
 
 /**
  * Resolves after `ms` on `clock`, or rejects early when `signal` aborts.

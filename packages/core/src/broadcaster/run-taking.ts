@@ -1,0 +1,104 @@
+import type { RunRecord } from '../store/run-store.js';
+import type { BroadcasterParts } from './broadcaster-parts.js';
+import { RunExecution } from './run-execution.js';
+import { watchRun } from './watch-run.js';
+import type { BroadcastRun } from './types.js';
+
+/** Whether the broadcaster is closing, shared by its methods. */
+export interface ClosingState {
+  closed: boolean;
+  readonly closing: AbortController;
+}
+
+/** Taking runs to deliver here: one start per run, under the run's lease. */
+export interface RunTaking {
+  /** The run delivered here if possible, otherwise a handle that watches it (and takes it over if its owner dies). */
+  take(record: RunRecord, created: boolean, afterCrash: boolean): Promise<BroadcastRun>;
+  /** Runs being taken right now (lease, claims released): a second caller joins the first. */
+  readonly starting: Map<string, Promise<RunExecution | undefined>>;
+}
+
+/**
+ * Creates the run-taking step. A run is delivered here only under its lease, held by this
+ * process's own token; a lease held by another process is taken over only once it is abandoned
+ * (see `LeaseWatch`), and then whatever the other process had claimed is released as ambiguous.
+ *
+ * @param parts - The broadcaster's parts.
+ * @param state - Whether it is closing.
+ */
+export function createRunTaking(parts: BroadcasterParts, state: ClosingState): RunTaking {
+  const { context, executions, leaseWatch } = parts;
+  const { store, clock, leaseOwner, leaseTtlMs, emit } = context;
+  const starting = new Map<string, Promise<RunExecution | undefined>>();
+
+  const giveBack = async (runId: string): Promise<undefined> => {
+    await store.releaseLease(runId, leaseOwner);
+    return undefined;
+  };
+
+  /** Starts delivering a stored run here if this process can hold its lease; `undefined` if it cannot. */
+  const startHere = async (
+    record: RunRecord,
+    created: boolean,
+    afterCrash: boolean,
+  ): Promise<RunExecution | undefined> => {
+    if (state.closed) return undefined;
+    const seen = await store.getRun(record.id);
+    if (!seen || seen.status !== 'active' || !leaseWatch.mayTake(record.id, seen.lease)) return undefined;
+    if (!(await store.acquireLease(record.id, leaseOwner, leaseTtlMs, clock.now()))) return undefined;
+    leaseWatch.forget(record.id);
+    const current = await store.getRun(record.id);
+    if (!current || current.status !== 'active' || state.closed) return giveBack(record.id);
+    if (afterCrash) {
+      // Whatever the previous owner had claimed may or may not have gone out: send again, count it.
+      const ambiguous = await store.releaseClaims(record.id, { ambiguous: true });
+      emit({
+        type: 'run.resumed',
+        at: clock.now(),
+        runId: record.id,
+        announcementId: record.announcement.id,
+        ambiguous,
+      });
+    }
+    if (state.closed) return giveBack(record.id);
+    const execution = new RunExecution(current, created, context);
+    executions.set(record.id, execution);
+    return execution;
+  };
+
+  /** One start per run at a time: two publishes of one key must not deliver it twice. */
+  const tryTake = (record: RunRecord, created: boolean, afterCrash: boolean): Promise<RunExecution | undefined> => {
+    const running = executions.get(record.id);
+    if (running) return Promise.resolve(running);
+    const pending = starting.get(record.id);
+    if (pending) return pending;
+    const attempt = startHere(record, created, afterCrash).finally(() => starting.delete(record.id));
+    starting.set(record.id, attempt);
+    return attempt;
+  };
+
+  return {
+    starting,
+    async take(record, created, afterCrash) {
+      const execution = record.status === 'active' ? await tryTake(record, created, afterCrash) : undefined;
+      if (execution) return execution.created === created ? execution : handleOf(execution, created);
+      return watchRun(record, created, context, {
+        takeOver: () => tryTake(record, created, true),
+        signal: state.closing.signal,
+      });
+    },
+  };
+}
+
+/** The same run seen by a caller whose publish did not create it (`created: false`). */
+function handleOf(run: BroadcastRun, created: boolean): BroadcastRun {
+  return {
+    id: run.id,
+    announcementId: run.announcementId,
+    created,
+    done: run.done,
+    progress: () => run.progress(),
+    cancel: () => run.cancel(),
+    [Symbol.asyncIterator]: () => run[Symbol.asyncIterator](),
+  };
+}

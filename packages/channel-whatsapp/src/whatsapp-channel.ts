@@ -1,0 +1,93 @@
+import { parseOrThrow, systemClock, type Announcement, type Channel, type ChannelLimits } from '@banditore/core';
+import { whatsAppAddressSchema } from './address.js';
+import { createMediaUploader } from './media.js';
+import { whatsAppChannelOptionsSchema, type TemplateCategory, type WhatsAppChannelOptions } from './options.js';
+import { priceOf, type MessagePrice } from './pricing.js';
+import { renderWhatsAppMessage, type WhatsAppMessage } from './render.js';
+import { createSendMethod } from './send.js';
+import { createGraphSender } from './sender.js';
+import { createMemoryUndeliverableLedger } from './undeliverable.js';
+
+/** Pacing per throughput tier: in flight ≈ rate × latency; 6 s between two messages to one citizen (pair rate). */
+const LIMITS: Record<20 | 80 | 1000, ChannelLimits> = {
+  20: { ratePerSecond: 20, concurrency: 10, perRecipientIntervalMs: 6_000 },
+  80: { ratePerSecond: 80, concurrency: 32, perRecipientIntervalMs: 6_000 },
+  1000: { ratePerSecond: 1000, concurrency: 128, perRecipientIntervalMs: 6_000 },
+};
+
+/** A WhatsApp channel: a {@link Channel} of {@link WhatsAppMessage}s with WhatsApp's own extras. */
+export interface WhatsAppChannel extends Channel<WhatsAppMessage> {
+  /**
+   * Applies a category change Meta announced (the `template_category_update` webhook): later
+   * sends of the template are routed by it (MARKETING → `/marketing_messages`).
+   */
+  updateTemplateCategory(name: string, category: TemplateCategory): void;
+  /** The latest known category of a configured template. */
+  templateCategory(name: string): TemplateCategory | undefined;
+  /** The expected price of one delivery of this rendered message, from the `prices` table. */
+  price(rendered: WhatsAppMessage): MessagePrice | undefined;
+}
+
+/**
+ * Creates the WhatsApp channel over the Cloud API: approved templates outside the 24-hour
+ * customer service window, free-form inside it, paced at the number's throughput and the
+ * pair rate, classified by Meta's error codes.
+ *
+ * @param options - See {@link WhatsAppChannelOptions}; `accessToken` and `phoneNumberId` are required.
+ * @returns A channel named `"whatsapp"` (unless `name` is set).
+ * @throws ConfigError naming the invalid fields (never their values).
+ * @example
+ * ```ts
+ * const whatsapp = createWhatsAppChannel({
+ *   accessToken: process.env.WHATSAPP_TOKEN!,
+ *   phoneNumberId: '106540352242922',
+ *   throughput: 1000,
+ *   templates: [{ name: 'allerta_meteo', category: 'UTILITY', languages: ['it', 'en_US'], body: ['headline', 'area', 'link'] }],
+ * })
+ * ```
+ */
+export function createWhatsAppChannel(options: WhatsAppChannelOptions): WhatsAppChannel {
+  const resolved = parseOrThrow('createWhatsAppChannel options', whatsAppChannelOptionsSchema, options);
+  const base = LIMITS[resolved.throughput];
+  const overrides = Object.fromEntries(
+    Object.entries(resolved.limits ?? {}).filter(([, value]) => value !== undefined),
+  );
+  const limits: ChannelLimits = { ...base, ...overrides };
+  const sender = createGraphSender({
+    accessToken: resolved.accessToken,
+    baseUrl: resolved.baseUrl,
+    apiVersion: resolved.apiVersion,
+    phoneNumberId: resolved.phoneNumberId,
+    dispatcher: resolved.dispatcher,
+    timeoutMs: resolved.timeoutMs,
+    connections: Math.min(limits.concurrency, 256),
+  });
+  const categories = new Map(resolved.templates.map((template) => [template.name, template.category]));
+  const renderOptions = { templates: resolved.templates, timeZone: resolved.timeZone };
+  return {
+    name: resolved.name,
+    limits,
+    addressSchema: whatsAppAddressSchema,
+    render: (announcement: Announcement, language: string) =>
+      renderWhatsAppMessage(announcement, language, renderOptions),
+    send: createSendMethod({
+      sender,
+      upload: createMediaUploader(sender, resolved.mediaDispatcher, resolved.timeoutMs),
+      clock: resolved.clock ?? systemClock,
+      window: resolved.conversationWindow,
+      freeFormInWindow: resolved.freeFormInWindow,
+      categoryOf: (name, approved) => categories.get(name) ?? approved,
+      undeliverable: resolved.undeliverableLedger ?? createMemoryUndeliverableLedger(),
+      dropUndeliverableAfterDays: resolved.dropUndeliverableAfterDays,
+    }),
+    updateTemplateCategory(name, category) {
+      if (categories.has(name)) categories.set(name, category);
+    },
+    templateCategory: (name) => categories.get(name),
+    price: (rendered) =>
+      rendered.template === undefined
+        ? priceOf(resolved.prices, 'SERVICE')
+        : priceOf(resolved.prices, categories.get(rendered.template.name) ?? rendered.template.category),
+    close: () => sender.close(),
+  };
+}

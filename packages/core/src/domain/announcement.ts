@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { hasVisibleText } from './visible-text.js';
 
 /** CAP 1.2 severities, lower-cased. */
 export const SEVERITIES = ['extreme', 'severe', 'moderate', 'minor', 'unknown'] as const;
@@ -22,14 +23,32 @@ const language = z.string().regex(/^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$/, 'must be a
 const isoDateTime = z.iso.datetime({ offset: true });
 
 const safeUrl = z
-  .url({ protocol: /^(https|tel|mailto)$/ })
+  .url({
+    protocol: /^(https|tel|mailto)$/,
+    error: 'must be an https:, tel: or mailto: URL (no other scheme is allowed)',
+  })
   .max(2048)
   .describe('an https:, tel: or mailto: URL');
+
+const httpsUrl = z.url({ protocol: /^https$/, error: 'must be an https: URL' }).max(2048);
+
+/** Text a reader must see: trimmed, bounded, and not made only of control or bidi characters. */
+const visibleText = (max: number) =>
+  z
+    .string()
+    .trim()
+    .min(1)
+    .max(max)
+    .refine(hasVisibleText, { message: 'must contain visible text (control and bidi characters do not count)' });
+
+/** zod drops a `__proto__` key of a record without a word; refuse it before the record sees it. */
+const hasProtoKey = (value: unknown): boolean =>
+  typeof value === 'object' && value !== null && Object.hasOwn(value, '__proto__');
 
 /** The text of an announcement in one language. */
 export const announcementContentSchema = z.object({
   /** One line, shown as the title and as the first line of a message. */
-  headline: z.string().trim().min(1).max(200),
+  headline: visibleText(200),
   /** The announcement itself, plain text; paragraphs separated by blank lines. */
   body: z.string().trim().max(20_000).optional(),
   /** What citizens should do ("Cosa fare"), plain text. */
@@ -38,9 +57,20 @@ export const announcementContentSchema = z.object({
 
 /** A link shown with the announcement. */
 export const announcementLinkSchema = z.object({
-  label: z.string().trim().min(1).max(200),
+  label: visibleText(200),
   url: safeUrl,
 });
+
+const contentRecord = z
+  .record(language, announcementContentSchema)
+  .refine((value) => Object.keys(value).length > 0, { message: 'must hold the text in at least one language' });
+
+// The pipe's input type is `unknown`; the cast keeps the record's input type for publishers, which
+// is what the pipe accepts once the `__proto__` check has passed.
+const contentByLanguage = z
+  .unknown()
+  .refine((value) => !hasProtoKey(value), { message: 'must not use "__proto__" as a language' })
+  .pipe(contentRecord) as unknown as typeof contentRecord;
 
 /**
  * An announcement of the comune, aligned with CAP 1.2 (`alert`/`info` flattened).
@@ -65,23 +95,21 @@ export const announcementSchema = z
     urgency: z.enum(['immediate', 'expected', 'future', 'past', 'unknown']).default('unknown'),
     certainty: z.enum(['observed', 'likely', 'possible', 'unlikely', 'unknown']).default('unknown'),
     /** CAP event, e.g. "Allerta meteo idrogeologica". */
-    event: z.string().trim().min(1).max(200).optional(),
+    event: visibleText(200).optional(),
     /** Topic slugs, e.g. `meteo`, `viabilita`, `eventi`. */
     topics: z.array(slug).max(50).default([]),
     /** Area slugs (frazioni, quartieri); empty means the whole comune. */
     areas: z.array(slug).max(200).default([]),
     /** Human description of the area, e.g. "Centro storico e Smia". */
-    areaDescription: z.string().trim().min(1).max(500).optional(),
+    areaDescription: visibleText(500).optional(),
     /** Text per language tag; at least one. */
-    content: z.record(language, announcementContentSchema).refine((value) => Object.keys(value).length > 0, {
-      message: 'must hold the text in at least one language',
-    }),
+    content: contentByLanguage,
     /** The language used for subscribers whose own language is missing; defaults to the first in `content`. */
     defaultLanguage: language.optional(),
     links: z.array(announcementLinkSchema).max(10).default([]),
-    image: z.object({ url: z.url({ protocol: /^https$/ }), alt: z.string().trim().min(1).max(500) }).optional(),
+    image: z.object({ url: httpsUrl, alt: visibleText(500) }).optional(),
     /** The authority issuing it, e.g. "Comune di Jesi — Protezione Civile". */
-    sender: z.string().trim().min(1).max(200).optional(),
+    sender: visibleText(200).optional(),
     sent: isoDateTime.optional(),
     effective: isoDateTime.optional(),
     expires: isoDateTime.optional(),

@@ -1,6 +1,5 @@
 import type { Clock, TimerHandle } from '../util/clock.js';
 import type { BroadcastEvent } from './events.js';
-import type { RateGate } from './rate-gate.js';
 
 /**
  * A channel-wide wait the provider asked for (Telegram 429, WhatsApp throughput error). The gate
@@ -12,21 +11,21 @@ export class ChannelPause {
   #until = 0;
   #timer: TimerHandle | undefined;
   readonly #channel: string;
-  readonly #gate: RateGate;
+  readonly #gate: { pauseUntil(time: number): void };
   readonly #clock: Clock;
   readonly #emit: (event: BroadcastEvent) => void;
   readonly #onResumed: () => void;
 
   /**
    * @param channel - The channel name, for events.
-   * @param gate - The lane's rate gate, which enforces the wait.
+   * @param gate - The lane's gates, which enforce the wait (with every budget that shares pauses).
    * @param clock - Time source.
    * @param emit - Receives `channel.paused` and `channel.resumed`.
    * @param onResumed - Wakes the lane when the wait is over.
    */
   constructor(
     channel: string,
-    gate: RateGate,
+    gate: { pauseUntil(time: number): void },
     clock: Clock,
     emit: (event: BroadcastEvent) => void,
     onResumed: () => void,

@@ -4,8 +4,9 @@ import type { Clock, TimerHandle } from '../util/clock.js';
 import { ChannelPause } from './channel-pause.js';
 import type { DeliveryItem } from './delivery-item.js';
 import type { BroadcastEvent } from './events.js';
-import type { RateGate } from './rate-gate.js';
+import type { LaneGates } from './lane-gates.js';
 import { RecipientSpacing } from './recipient-spacing.js';
+import { RequestPacer } from './request-pacer.js';
 import type { RunChannel } from './run-channel.js';
 
 /** Sends between two yields to the event loop (see `Lane.#yield`). */
@@ -17,7 +18,8 @@ export type OutcomeHandler = (lane: Lane, source: RunChannel, item: DeliveryItem
 /** Options of {@link Lane}. */
 export interface LaneOptions {
   channel: AnyChannel;
-  gate: RateGate;
+  /** The channel's own gate and the gates of the budgets it shares (see `createLaneGatesFactory`). */
+  gates: LaneGates;
   clock: Clock;
   onOutcome: OutcomeHandler;
   /** A subscriber who left after planning: recorded without sending. */
@@ -31,12 +33,14 @@ export interface LaneOptions {
  * One channel's delivery lane: a fixed pool of workers (the concurrency limit) pulling from the
  * runs on this channel in priority order, each waiting at the rate gate first and only then
  * choosing what to send — so an emergency that arrives while workers wait is the next thing
- * sent. A pool of pullers instead of a promise per recipient keeps memory flat for a million
+ * sent. Every provider request passes the gates: the first before `send()`, the others (parts of
+ * a split message) through `SendOptions.nextRequest`; each is settled when it is over, and every
+ * attempt marks its recipient for the per-recipient spacing. A pool of pullers instead of a promise per recipient keeps memory flat for a million
  * recipients (p-limit over every recipient measured ~0.9 KB each and 0.84 of raw speed).
  */
 export class Lane {
   readonly channel: AnyChannel;
-  readonly gate: RateGate;
+  readonly gates: LaneGates;
   #sources: RunChannel[] = [];
   #workers = 0;
   #wake: { promise: Promise<void>; resolve: () => void } | undefined;
@@ -55,8 +59,8 @@ export class Lane {
   constructor(options: LaneOptions) {
     this.#options = options;
     this.channel = options.channel;
-    this.gate = options.gate;
-    this.#pause = new ChannelPause(options.channel.name, options.gate, options.clock, options.emit, () =>
+    this.gates = options.gates;
+    this.#pause = new ChannelPause(options.channel.name, options.gates, options.clock, options.emit, () =>
       this.notify(),
     );
     this.#spacing = new RecipientSpacing(options.channel.limits.perRecipientIntervalMs ?? 0);
@@ -110,62 +114,52 @@ export class Lane {
   /** Ends the workers after their current send. */
   close(): void {
     this.#closed = true;
-    this.gate.close();
+    this.gates.close();
     if (this.#wakeTimer !== undefined) this.#options.clock.clearTimeout(this.#wakeTimer);
     this.#pause.close();
     this.notify();
   }
 
-  /** Records a send to a recipient for per-recipient spacing. */
+  /** Records that a request to a recipient was over at `at`, for per-recipient spacing. */
   markSent(subscriberId: string, at: number): void {
     this.#spacing.markSent(subscriberId, at);
   }
 
   async #work(): Promise<void> {
     const { clock } = this.#options;
+    const pacer = new RequestPacer(this.gates, this.#spacing, clock);
     while (!this.#closed) {
       const first = this.#firstWithWork(clock.now());
       if (first === undefined) {
         await this.#idle();
         continue;
       }
-      // Grants are taken before choosing what to send, so an emergency that arrives during the
-      // wait is what goes out; the most urgent run's cost is the best guess of what it costs.
-      const granted = first.maxCost;
-      const wait = this.gate.acquire(granted);
+      // The grant comes before choosing what to send, so an emergency that arrives during the
+      // wait is what goes out.
+      const wait = pacer.acquire();
       if (wait) await wait;
       if (this.#closed) break;
       const now = clock.now();
       const item = this.#take(now);
       const source = this.#takenFrom!;
       if (item === undefined) {
-        this.gate.refund(granted);
+        pacer.refund();
         continue;
       }
       if (item.subscriberStatus !== 'active') {
-        this.gate.refund(granted);
+        pacer.refund();
         this.#options.onInactive(source, item);
         continue;
       }
       const spacingUntil = this.#spacing.until(item.subscriberId, now);
       if (spacingUntil > now) {
-        this.gate.refund(granted);
+        // Retries and resends wait for the recipient's spacing as well as their backoff.
+        pacer.refund();
         item.dueAt = spacingUntil;
         source.later(item);
         continue;
       }
-      if (granted !== 1 || source.maxCost !== 1) {
-        const cost = source.costFor(item.language);
-        if (cost > granted) {
-          // A costlier run overtook during the wait: put it back and wait for its full cost.
-          this.gate.refund(granted);
-          item.dueAt = now;
-          source.later(item);
-          continue;
-        }
-        if (cost < granted) this.gate.refund(granted - cost);
-      }
-      await this.#send(source, item, now);
+      await this.#send(source, item, now, pacer);
       if (++this.#sendsSinceYield >= SENDS_PER_YIELD) await this.#yield();
       else if (this.#yielding) await this.#yielding;
     }
@@ -188,18 +182,27 @@ export class Lane {
     return this.#yielding;
   }
 
-  async #send(source: RunChannel, item: DeliveryItem, now: number): Promise<void> {
+  async #send(source: RunChannel, item: DeliveryItem, now: number, pacer: RequestPacer): Promise<void> {
     source.inFlight++;
     item.attempts++;
     if (item.firstAttemptAt === 0) item.firstAttemptAt = now;
+    if (item.ambiguous) {
+      // This resends the request whose answer was lost (channels resume a split message at the
+      // part that failed): one possible duplicate per resend, counted when it is made.
+      source.ambiguousRetries++;
+      item.ambiguous = false;
+    }
     let result: SendResult;
     try {
-      result = await this.channel.send(item.address, source.renderedFor(item.language), { signal: source.signal });
+      const options = pacer.begin(item.subscriberId, source.signal);
+      result = await this.channel.send(item.address, source.renderedFor(item.language), options);
     } catch {
       // The contract says send() resolves; a throw is a channel bug. Its error may hold personal
       // data, so only a generic code goes on.
       this.#options.onSendThrew();
       result = { ok: false, error: new ChannelError('UNKNOWN', 'The channel threw instead of returning a result') };
+    } finally {
+      pacer.finish();
     }
     source.inFlight--;
     this.#options.onOutcome(this, source, item, result);

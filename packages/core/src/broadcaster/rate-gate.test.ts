@@ -1,29 +1,47 @@
 import { setImmediate as flush } from 'node:timers/promises';
 import { describe, expect, it } from 'vitest';
-import { maxInAnySecond } from '../testing/measure.js';
+import type { Clock } from '../util/clock.js';
+import { sleep } from '../util/clock.js';
+import { maxInAnySecond, seededRandom } from '../testing/measure.js';
 import { createManualClock, type ManualClock } from '../testing/manual-clock.js';
 import { createRateGate, type RateGate } from './rate-gate.js';
 
+const SEED = 20_260_101;
+
+interface Saturation {
+  workers?: number;
+  cost?: number;
+  /** Round trip of each request in ms: [least, most], uniformly random (seeded). */
+  latencyMs?: readonly [number, number];
+}
+
 /**
  * Runs `workers` saturating loops against the gate for `durationMs` of manual time, each taking
- * `cost` grants at a time; returns one time stamp per grant.
+ * `cost` grants at a time and settling them after a random round trip; returns one arrival time
+ * per request, where the request reached the "provider" at a random point of its round trip
+ * (the strict case: the gate cannot know when).
  */
 async function saturate(
   gate: RateGate,
   clock: ManualClock,
   durationMs: number,
-  { workers = 64, cost = 1 }: { workers?: number; cost?: number } = {},
+  { workers = 64, cost = 1, latencyMs = [0, 0] }: Saturation = {},
 ): Promise<number[]> {
-  const stamps: number[] = [];
+  const random = seededRandom(SEED);
+  const arrivals: number[] = [];
   const end = clock.now() + durationMs;
   let running = true;
   const loops = Array.from({ length: workers }, async () => {
     while (running) {
-      const wait = cost === 1 ? gate.acquire() : gate.acquire(cost);
-      if (wait) await wait;
+      const granted = gate.acquire(cost);
+      const ticket = typeof granted === 'number' ? granted : await granted;
       if (!running) break;
-      for (let index = 0; index < cost; index++) stamps.push(clock.now());
-      await Promise.resolve();
+      const roundTrip = latencyMs[0] + random() * (latencyMs[1] - latencyMs[0]);
+      const arrival = clock.now() + random() * roundTrip;
+      for (let index = 0; index < cost; index++) arrivals.push(arrival);
+      if (roundTrip > 0) await sleep(clock, roundTrip);
+      else await Promise.resolve();
+      gate.settle(ticket, cost);
     }
   });
   while (clock.now() < end) {
@@ -33,7 +51,16 @@ async function saturate(
   running = false;
   gate.close();
   void loops;
-  return stamps.filter((stamp) => stamp < end);
+  return arrivals.filter((stamp) => stamp < end);
+}
+
+/** A clock whose timers all fire `lateMs` late, like a busy event loop's. */
+function lateTimers(clock: ManualClock, lateMs: number): Clock {
+  return {
+    now: clock.now,
+    setTimeout: (callback, ms) => clock.setTimeout(callback, ms + lateMs),
+    clearTimeout: clock.clearTimeout,
+  };
 }
 
 describe('createRateGate', () => {
@@ -42,19 +69,69 @@ describe('createRateGate', () => {
     async (rate) => {
       const clock = createManualClock();
       const gate = createRateGate({ ratePerSecond: rate, clock });
-      const stamps = await saturate(gate, clock, 5_000);
-      expect(maxInAnySecond(stamps)).toBeLessThanOrEqual(rate);
-      expect(stamps.length / (rate * 5)).toBeGreaterThanOrEqual(0.98);
+      const arrivals = await saturate(gate, clock, 5_000);
+      expect(maxInAnySecond(arrivals)).toBeLessThanOrEqual(rate);
+      expect(arrivals.length / (rate * 5)).toBeGreaterThanOrEqual(0.98);
     },
   );
 
-  it('does not burst a full second of tokens at start (unlike a full token bucket)', async () => {
+  it.each([30, 80])(
+    'keeps arrivals at %i/s inside every sliding second with 5-40 ms of latency jitter, using 97 percent (seed %#)',
+    async (rate) => {
+      // The window is anchored on each request's answer, the latest it can have arrived: a
+      // request granted early but delivered late still counts where it landed.
+      const clock = createManualClock();
+      const gate = createRateGate({ ratePerSecond: rate, clock });
+      const arrivals = await saturate(gate, clock, 10_000, { latencyMs: [5, 40] });
+      expect(maxInAnySecond(arrivals)).toBeLessThanOrEqual(rate);
+      expect(arrivals.length / (rate * 10)).toBeGreaterThanOrEqual(0.97);
+    },
+  );
+
+  it('shows why the anchor matters: stamped at the grant, the same jitter breaks the limit', async () => {
+    const clock = createManualClock();
+    const gate = createRateGate({ ratePerSecond: 30, anchor: 'grant', clock });
+    const arrivals = await saturate(gate, clock, 10_000, { latencyMs: [5, 40] });
+    expect(maxInAnySecond(arrivals)).toBeGreaterThan(30);
+  });
+
+  it('holds a slot while its request is in flight, and frees it a second after the answer', async () => {
+    const clock = createManualClock();
+    const gate = createRateGate({ ratePerSecond: 2, burst: 2, clock });
+    const first = gate.acquire() as number;
+    const second = gate.acquire() as number;
+    let third: number | undefined;
+    void (gate.acquire() as Promise<number>).then((ticket) => (third = ticket));
+    clock.advance(5_000);
+    await flush();
+    // Two requests still unanswered after 5 s: a third could land in their window.
+    expect(third).toBeUndefined();
+    gate.settle(first);
+    gate.settle(second);
+    clock.advance(999);
+    await flush();
+    expect(third).toBeUndefined();
+    clock.advance(1);
+    await flush();
+    expect(third).toBe(2);
+  });
+
+  it('catches up late timers at 30/s with a burst of 1 instead of losing the time', async () => {
+    const clock = createManualClock();
+    const gate = createRateGate({ ratePerSecond: 30, burst: 1, clock: lateTimers(clock, 3) });
+    const arrivals = await saturate(gate, clock, 10_000);
+    expect(maxInAnySecond(arrivals)).toBeLessThanOrEqual(30);
+    // Without catch-up each 33.3 ms wait is rounded up and fired late: 37 ms, 90 percent.
+    expect(arrivals.length / 300).toBeGreaterThanOrEqual(0.985);
+  });
+
+  it('does not burst a full second of grants at start (unlike a full token bucket)', async () => {
     const clock = createManualClock();
     const gate = createRateGate({ ratePerSecond: 1000, clock });
-    const stamps = await saturate(gate, clock, 100);
+    const arrivals = await saturate(gate, clock, 100);
     // GCRA spreads grants: ~100 in the first 100 ms plus the 50-grant burst, far from 1000.
-    expect(stamps.length).toBeLessThanOrEqual(160);
-    expect(stamps.length).toBeGreaterThanOrEqual(90);
+    expect(arrivals.length).toBeLessThanOrEqual(160);
+    expect(arrivals.length).toBeGreaterThanOrEqual(90);
   });
 
   it('grants nothing while paused, then resumes', async () => {
@@ -62,18 +139,18 @@ describe('createRateGate', () => {
     const gate = createRateGate({ ratePerSecond: 100, clock });
     gate.pauseUntil(clock.now() + 500);
     const start = clock.now();
-    const stamps = await saturate(gate, clock, 1_000);
-    expect(stamps.length).toBeGreaterThan(0);
-    expect(Math.min(...stamps)).toBeGreaterThanOrEqual(start + 500);
+    const arrivals = await saturate(gate, clock, 1_000);
+    expect(arrivals.length).toBeGreaterThan(0);
+    expect(Math.min(...arrivals)).toBeGreaterThanOrEqual(start + 500);
   });
 
   it('pauses an unlimited gate too', async () => {
     const clock = createManualClock();
     const gate = createRateGate({ ratePerSecond: Infinity, clock });
-    expect(gate.acquire()).toBeUndefined();
+    expect(typeof gate.acquire()).toBe('number');
     gate.pauseUntil(clock.now() + 300);
     let released = false;
-    void gate.acquire()!.then(() => (released = true));
+    void (gate.acquire() as Promise<number>).then(() => (released = true));
     clock.advance(299);
     await flush();
     expect(released).toBe(false);
@@ -85,13 +162,13 @@ describe('createRateGate', () => {
   it('refund returns a grant so the next caller gets it at once', () => {
     const clock = createManualClock();
     const gate = createRateGate({ ratePerSecond: 1, burst: 1, clock });
-    expect(gate.acquire()).toBeUndefined();
+    expect(typeof gate.acquire()).toBe('number');
     expect(gate.acquire()).toBeInstanceOf(Promise);
     gate.close();
     const fresh = createRateGate({ ratePerSecond: 1, burst: 1, clock });
-    expect(fresh.acquire()).toBeUndefined();
-    fresh.refund();
-    expect(fresh.acquire()).toBeUndefined();
+    const ticket = fresh.acquire() as number;
+    fresh.refund(ticket);
+    expect(typeof fresh.acquire()).toBe('number');
   });
 });
 
@@ -103,16 +180,16 @@ describe('createRateGate with weighted grants', () => {
   ])('at %i/s with a cost of %i never exceeds the limit in requests and still uses 95 percent', async (rate, cost) => {
     const clock = createManualClock();
     const gate = createRateGate({ ratePerSecond: rate, clock });
-    const stamps = await saturate(gate, clock, 5_000, { workers: 16, cost });
-    expect(maxInAnySecond(stamps)).toBeLessThanOrEqual(rate);
+    const arrivals = await saturate(gate, clock, 5_000, { workers: 16, cost });
+    expect(maxInAnySecond(arrivals)).toBeLessThanOrEqual(rate);
     // Whole messages only: at most cost − 1 requests of a window go unused.
-    expect(stamps.length / (rate * 5)).toBeGreaterThanOrEqual(0.95);
+    expect(arrivals.length / (rate * 5)).toBeGreaterThanOrEqual(0.95);
   });
 
   it('charges a cost above the limit as the whole limit instead of waiting forever', () => {
     const clock = createManualClock();
     const gate = createRateGate({ ratePerSecond: 2, burst: 2, clock });
-    expect(gate.acquire(5)).toBeUndefined();
+    expect(typeof gate.acquire(5)).toBe('number');
     expect(gate.acquire(1)).toBeInstanceOf(Promise);
     gate.close();
   });
@@ -120,13 +197,14 @@ describe('createRateGate with weighted grants', () => {
   it('refunds the same number of grants it gave', () => {
     const clock = createManualClock();
     const gate = createRateGate({ ratePerSecond: 4, burst: 4, clock });
-    expect(gate.acquire(3)).toBeUndefined();
+    const ticket = gate.acquire(3) as number;
     expect(gate.acquire(2)).toBeInstanceOf(Promise);
     gate.close();
     const fresh = createRateGate({ ratePerSecond: 4, burst: 4, clock });
-    expect(fresh.acquire(3)).toBeUndefined();
-    fresh.refund(3);
-    expect(fresh.acquire(4)).toBeUndefined();
+    const refunded = fresh.acquire(3) as number;
+    expect(refunded).toBe(ticket);
+    fresh.refund(refunded, 3);
+    expect(typeof fresh.acquire(4)).toBe('number');
     expect(fresh.acquire(1)).toBeInstanceOf(Promise);
     fresh.close();
   });
@@ -134,8 +212,8 @@ describe('createRateGate with weighted grants', () => {
   it('treats a broken cost as one grant', () => {
     const clock = createManualClock();
     const gate = createRateGate({ ratePerSecond: 2, burst: 2, clock });
-    expect(gate.acquire(Number.NaN)).toBeUndefined();
-    expect(gate.acquire(0)).toBeUndefined();
+    expect(typeof gate.acquire(Number.NaN)).toBe('number');
+    expect(typeof gate.acquire(0)).toBe('number');
     expect(gate.acquire(1)).toBeInstanceOf(Promise);
     gate.close();
   });

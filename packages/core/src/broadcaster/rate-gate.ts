@@ -2,116 +2,135 @@ import type { Clock, TimerHandle } from '../util/clock.js';
 
 /** Options of {@link createRateGate}. */
 export interface RateGateOptions {
-  /** Grants per second; `Infinity` disables the gate. */
+  /** Grants per second; `Infinity` disables the rate (pauses still hold). */
   ratePerSecond: number;
   /** Grants that may go out back to back. @defaultValue `max(1, ratePerSecond / 20)` (50 ms of credit) */
   burst?: number;
   /**
-   * Safety margin added to the one-second window, in ms. A grant is stamped when given, the send
-   * leaves a little later (after other callbacks, GC); the margin keeps those late sends inside
-   * the limit. Measured: 5 ms gives 99.5% of the limit with no violation. @defaultValue 5
+   * What a request's place in the sliding window is measured from.
+   *
+   * - `"settle"`: from when the request is over ({@link RateGate.settle}: its response, error or
+   *   timeout), the latest moment it can have arrived at the provider. Exact against a provider
+   *   that counts arrivals, whatever the event-loop delay before the write or the network jitter;
+   *   costs the mean response time per window (~2% at 20 ms).
+   * - `"grant"`: from the grant, plus `marginMs`. Cheaper, but a send that leaves late or travels
+   *   slowly can land inside the next window.
+   *
+   * @defaultValue `"settle"`
    */
+  anchor?: 'settle' | 'grant';
+  /** Added to the one-second window, in ms. @defaultValue 0 with `"settle"`, 5 with `"grant"` */
   marginMs?: number;
+  /**
+   * How far grants may fall behind their schedule and still be caught up, in ms. A timer that
+   * fires late (a busy event loop) does not lose the time: the next grants follow sooner, up to
+   * this much. The sliding window still bounds every second. @defaultValue 100
+   */
+  catchUpMs?: number;
   clock: Clock;
 }
 
 /**
- * Paces sends so that no sliding one-second window ever holds more than the limit, while using
+ * Paces requests so that no sliding one-second window holds more than the limit, while using
  * nearly all of it.
  *
- * Two rules together: a sliding log of the last `limit` grant times (the k-th grant waits until
- * grant k−limit left the window, which bounds every window by construction) and GCRA pacing with
- * a small burst (spreads grants so the log never fills in one clump). One timer wakes at the next
- * due time and releases every waiter that has come due, so late wake-ups are caught up instead of
- * lost — a timer per message reaches only ~85% of 1,000/s.
+ * Two rules together: a sliding log of the last `limit` requests (request k waits until every
+ * request up to k−limit has left the window, which bounds every window by construction) and
+ * GCRA pacing with a small burst (spreads grants so the log never fills in one clump). One timer
+ * wakes at the next due time and releases every waiter that has come due, so late wake-ups are
+ * caught up instead of lost.
+ *
+ * Every grant is a ticket: the caller settles it when the request is over (or refunds it when
+ * nothing was sent), so the window is anchored on the latest moment the request can have arrived.
  */
 export interface RateGate {
   /**
-   * Resolves when `cost` grants may be used at once (one per request a send makes). Returns
-   * `undefined` when granted at once (no promise). A cost above the per-second limit is charged
-   * the whole limit: it could never fit in one window otherwise.
+   * Resolves to a ticket when `cost` requests may go at once; returns the ticket itself (no
+   * promise) when granted at once. A cost above the per-second limit is charged the whole limit.
    */
-  acquire(cost?: number): Promise<void> | undefined;
-  /** Gives back the most recent `cost` grants, unused (nothing was sent with them). */
-  refund(cost?: number): void;
-  /** No grants before `time` (a provider asked the whole channel to wait). */
+  acquire(cost?: number): number | Promise<number>;
+  /** The requests of `ticket` are over (response, error or timeout) now. */
+  settle(ticket: number, cost?: number): void;
+  /** The requests of `ticket` were never sent: they leave the window at once. */
+  refund(ticket: number, cost?: number): void;
+  /** No grants before `time` (a provider asked the whole sender to wait). */
   pauseUntil(time: number): void;
   /** The time grants resume, or 0 when not paused. */
   readonly pausedUntil: number;
   /** How many callers are waiting. */
   readonly waiting: number;
-  /** Rejects nothing; releases no one. Waiters stay pending; used when the lane shuts down. */
+  /** Releases no one; waiters stay pending (used when the broadcaster shuts down). */
   close(): void;
 }
-
-const unlimited: RateGate = {
-  acquire: () => undefined,
-  refund: () => undefined,
-  pauseUntil: () => undefined,
-  pausedUntil: 0,
-  waiting: 0,
-  close: () => undefined,
-};
 
 /**
  * Creates a {@link RateGate}.
  *
- * @param options - Rate, burst, margin and clock.
+ * @param options - Rate, burst, anchor, margin, catch-up and clock.
  * @returns The gate.
  * @example
  * ```ts
  * const gate = createRateGate({ ratePerSecond: 80, clock: systemClock })
- * await gate.acquire()
+ * const ticket = await gate.acquire()
+ * try { await send() } finally { gate.settle(ticket) }
  * ```
  */
 export function createRateGate(options: RateGateOptions): RateGate {
   const { ratePerSecond, clock } = options;
-  if (!Number.isFinite(ratePerSecond)) {
-    // Pause still matters without a rate limit (a provider can always say 429).
-    return createPauseOnlyGate(clock);
-  }
+  // Pause still matters without a rate limit (a provider can always say 429).
+  if (!Number.isFinite(ratePerSecond)) return createPauseOnlyGate(clock);
   const limit = Math.max(1, Math.floor(ratePerSecond));
-  const windowMs = 1000 + (options.marginMs ?? 5);
+  const onSettle = (options.anchor ?? 'settle') === 'settle';
+  const windowMs = 1000 + (options.marginMs ?? (onSettle ? 0 : 5));
   const interval = 1000 / ratePerSecond;
   const burst = Math.max(1, Math.floor(options.burst ?? ratePerSecond / 20));
   const tolerance = (burst - 1) * interval;
+  const catchUp = Math.max(0, options.catchUpMs ?? 100);
 
-  const log = new Float64Array(limit);
-  let oldest = 0;
-  let count = 0;
+  // When each of the last `limit` tickets left (or will leave) the provider's view: NaN while in
+  // flight, -Infinity once refunded. Ticket t lives in slot t % limit; ticket t + limit cannot be
+  // granted before slot t is settled, so a slot is never reused while in flight.
+  const stamps = new Float64Array(limit).fill(-Infinity);
+  let nextTicket = 0;
+  /** The latest stamp of every ticket that has left the ring (they all bound the window). */
+  let frontier = -Infinity;
   let theoreticalArrival = -Infinity;
   let pausedUntil = 0;
   // Two parallel queues instead of an object per waiter: the hot path allocates nothing more.
-  const waiters: Array<() => void> = [];
+  const waiters: Array<(ticket: number) => void> = [];
   const costs: number[] = [];
   let timer: TimerHandle | undefined;
   let closed = false;
 
-  // `!(cost > 1)` also turns NaN into 1: a broken cost() must not stall or unpace the lane.
+  // `!(cost > 1)` also turns NaN into 1: a broken cost must not stall or unpace the lane.
   const clamp = (cost: number): number => (!(cost > 1) ? 1 : Math.min(limit, Math.ceil(cost)));
 
+  /** When `cost` more tickets may go: NaN while a ticket they displace is still in flight. */
   const nextAllowedAt = (cost: number): number => {
+    let latest = frontier;
+    for (let ticket = nextTicket - limit; ticket < nextTicket - limit + cost; ticket++) {
+      if (ticket < 0) continue;
+      const stamp = stamps[ticket % limit]!;
+      if (Number.isNaN(stamp)) return NaN;
+      if (stamp > latest) latest = stamp;
+    }
     // GCRA checks the first grant only and `grant` advances by the whole cost: a request worth
-    // `cost` is spaced `cost` intervals from the next, without first waiting out its own size
-    // (that would waste (cost − 1) intervals each time). The log below still bounds every window.
-    let at = Math.max(theoreticalArrival - tolerance, pausedUntil);
-    // Sliding log: the entries this grant pushes out must all have left the window.
-    const overflow = count + cost - limit;
-    if (overflow > 0) at = Math.max(at, log[(oldest + overflow - 1) % limit]! + windowMs);
-    return at;
+    // `cost` is spaced `cost` intervals from the next, without first waiting out its own size.
+    return Math.max(theoreticalArrival - tolerance, pausedUntil, latest + windowMs);
   };
 
-  const grant = (now: number, cost: number): void => {
-    theoreticalArrival = Math.max(theoreticalArrival, now) + cost * interval;
+  const grant = (now: number, cost: number): number => {
+    const ticket = nextTicket;
     for (let index = 0; index < cost; index++) {
-      if (count === limit) {
-        log[oldest] = now;
-        oldest = (oldest + 1) % limit;
-      } else {
-        log[(oldest + count) % limit] = now;
-        count++;
-      }
+      const slot = (nextTicket + index) % limit;
+      if (nextTicket + index >= limit) frontier = Math.max(frontier, stamps[slot]!);
+      stamps[slot] = onSettle ? NaN : now;
     }
+    nextTicket += cost;
+    // Behind schedule by less than `catchUp` (a late timer): keep the schedule and catch up.
+    // Further behind (the lane was idle): start afresh, or the idle time would become a burst.
+    theoreticalArrival = (theoreticalArrival < now - catchUp ? now : theoreticalArrival) + cost * interval;
+    return ticket;
   };
 
   const release = (): void => {
@@ -119,8 +138,8 @@ export function createRateGate(options: RateGateOptions): RateGate {
     if (closed) return;
     let now = clock.now();
     while (waiters.length > 0 && now >= nextAllowedAt(costs[0]!)) {
-      grant(now, costs.shift()!);
-      waiters.shift()!();
+      const ticket = grant(now, costs.shift()!);
+      waiters.shift()!(ticket);
       now = clock.now();
     }
     arm();
@@ -128,46 +147,51 @@ export function createRateGate(options: RateGateOptions): RateGate {
 
   const arm = (): void => {
     if (timer !== undefined || waiters.length === 0 || closed) return;
+    const at = nextAllowedAt(costs[0]!);
+    // In flight: settle() wakes the queue, no timer can know when.
+    if (Number.isNaN(at)) return;
     // Timers fire in whole milliseconds; rounding up never wakes early, catching up covers late.
-    const delay = Math.max(0, Math.ceil(nextAllowedAt(costs[0]!) - clock.now()));
-    timer = clock.setTimeout(release, delay);
+    timer = clock.setTimeout(release, Math.max(0, Math.ceil(at - clock.now())));
+  };
+
+  const rearm = (): void => {
+    if (timer !== undefined) clock.clearTimeout(timer);
+    timer = undefined;
+    arm();
+  };
+
+  /** Sets the stamps of a ticket still in the ring; returns whether it was. */
+  const stamp = (ticket: number, cost: number, value: number): boolean => {
+    if (ticket < nextTicket - limit || ticket >= nextTicket) return false;
+    const count = Math.min(clamp(cost), nextTicket - ticket);
+    for (let index = 0; index < count; index++) stamps[(ticket + index) % limit] = value;
+    return true;
   };
 
   return {
     acquire(cost = 1) {
       const weight = clamp(cost);
       const now = clock.now();
-      if (waiters.length === 0 && now >= nextAllowedAt(weight)) {
-        grant(now, weight);
-        return undefined;
-      }
-      return new Promise<void>((resolve) => {
+      if (waiters.length === 0 && now >= nextAllowedAt(weight)) return grant(now, weight);
+      return new Promise<number>((resolve) => {
         waiters.push(resolve);
         costs.push(weight);
         arm();
       });
     },
-    refund(cost = 1) {
-      const weight = Math.min(clamp(cost), count);
-      if (weight === 0) return;
-      // The newest entries of the ring are the ones granted last; entries a grant overwrote
-      // had already left the window, so dropping the newest `weight` restores the window.
-      count -= weight;
-      theoreticalArrival -= weight * interval;
-      if (waiters.length > 0 && timer !== undefined) {
-        clock.clearTimeout(timer);
-        timer = undefined;
-        arm();
-      }
+    settle(ticket, cost = 1) {
+      if (!onSettle) return;
+      if (stamp(ticket, cost, clock.now()) && waiters.length > 0 && timer === undefined) arm();
+    },
+    refund(ticket, cost = 1) {
+      if (!stamp(ticket, cost, -Infinity)) return;
+      theoreticalArrival -= clamp(cost) * interval;
+      if (waiters.length > 0) rearm();
     },
     pauseUntil(time) {
       if (time <= pausedUntil) return;
       pausedUntil = time;
-      if (timer !== undefined) {
-        clock.clearTimeout(timer);
-        timer = undefined;
-      }
-      arm();
+      rearm();
     },
     get pausedUntil() {
       return pausedUntil > clock.now() ? pausedUntil : 0;
@@ -186,7 +210,7 @@ export function createRateGate(options: RateGateOptions): RateGate {
 /** A gate that grants at once unless paused. */
 function createPauseOnlyGate(clock: Clock): RateGate {
   let pausedUntil = 0;
-  const waiters: Array<() => void> = [];
+  const waiters: Array<(ticket: number) => void> = [];
   let timer: TimerHandle | undefined;
   const release = (): void => {
     timer = undefined;
@@ -194,17 +218,18 @@ function createPauseOnlyGate(clock: Clock): RateGate {
       timer = clock.setTimeout(release, Math.ceil(pausedUntil - clock.now()));
       return;
     }
-    for (const resolve of waiters.splice(0)) resolve();
+    for (const resolve of waiters.splice(0)) resolve(0);
   };
   return {
-    ...unlimited,
     acquire() {
-      if (pausedUntil === 0 || clock.now() >= pausedUntil) return undefined;
-      return new Promise<void>((resolve) => {
+      if (pausedUntil === 0 || clock.now() >= pausedUntil) return 0;
+      return new Promise<number>((resolve) => {
         waiters.push(resolve);
         timer ??= clock.setTimeout(release, Math.ceil(pausedUntil - clock.now()));
       });
     },
+    settle: () => undefined,
+    refund: () => undefined,
     pauseUntil(time) {
       if (time <= pausedUntil) return;
       pausedUntil = time;

@@ -1,6 +1,51 @@
 import type { z } from 'zod';
+import type { RateGate } from '../broadcaster/rate-gate.js';
 import type { Announcement } from '../domain/announcement.js';
+import type { Clock } from '../util/clock.js';
 import type { ChannelError } from './channel-error.js';
+
+/**
+ * A rate budget that several channels of one sender account draw from. Provider limits belong to
+ * the account, not to the channel object: a Telegram bot's fan-out and its channel posts share
+ * 30 requests/s and a 429's bot-wide wait; WhatsApp numbers of one portfolio share a daily limit
+ * while each number keeps its own throughput. Every channel lists the budgets it draws from in
+ * `limits.shared`; the broadcaster makes one gate per distinct `key` and every request of every
+ * channel that lists it passes that gate too (as well as the channel's own `ratePerSecond`).
+ *
+ * Plain data, so two channel objects built separately for one account (same key) still share:
+ * channels derive the key from the account (the bot id, the WhatsApp business account id).
+ *
+ * @example
+ * ```ts
+ * const bot: SharedBudget = { key: 'telegram-bot:123456', ratePerSecond: 30 }
+ * const fanOut = { ...channelA, limits: { ratePerSecond: 30, concurrency: 30, shared: [bot] } }
+ * const posts = { ...channelB, limits: { ratePerSecond: 1, concurrency: 1, shared: [bot] } }
+ * ```
+ */
+export interface SharedBudget {
+  /**
+   * Identifies the account's budget: channels listing budgets with equal keys share one gate.
+   * Never shown in events or reports (it may contain an account id).
+   */
+  readonly key: string;
+  /** Requests per second across every channel sharing the budget; `Infinity` to share only pauses. */
+  readonly ratePerSecond: number;
+  /** Requests that may go back to back before pacing spreads them. @defaultValue `max(1, ratePerSecond / 20)` */
+  readonly burst?: number;
+  /**
+   * Whether a channel-wide wait the provider asks of one sharing channel (`pause-channel`, e.g.
+   * Telegram's 429) holds every sharing channel. Telegram: yes (the penalty is bot-wide); a
+   * portfolio's daily quota: no (one number's throughput error says nothing of the others).
+   * @defaultValue true
+   */
+  readonly sharePause?: boolean;
+  /**
+   * For budgets that are not a per-second rate (a rolling 24-hour quota): makes the gate, once
+   * per broadcaster and key. The gate gets every request of every sharing channel, like the
+   * built-in one. @defaultValue a sliding-window rate gate at `ratePerSecond`
+   */
+  readonly createGate?: (clock: Clock) => RateGate;
+}
 
 /** How fast a channel may send. The broadcaster never exceeds these. */
 export interface ChannelLimits {
@@ -13,8 +58,14 @@ export interface ChannelLimits {
    * window still caps the total. Defaults to `ratePerSecond / 20` (50 ms of credit).
    */
   burst?: number;
-  /** Least time between two messages to the same recipient, in ms (Telegram: 1,000). */
+  /**
+   * Least time between two requests to the same recipient, in ms (Telegram: 1,000), counted from
+   * the end of the previous attempt (its response, error or timeout: the latest it can have
+   * arrived), for every attempt and every part of a split message.
+   */
   perRecipientIntervalMs?: number;
+  /** Budgets this channel shares with other channels of the same sender account. @defaultValue none */
+  shared?: readonly SharedBudget[];
 }
 
 /** The outcome of one send: accepted by the provider, or a classified error. */
@@ -24,6 +75,16 @@ export type SendResult = { ok: true; providerMessageId?: string } | { ok: false;
 export interface SendOptions {
   /** Aborted when the broadcast is cancelled or the broadcaster closes. */
   signal: AbortSignal;
+  /**
+   * Waits until this send may make its next provider request. The broadcaster passes the first
+   * request through the rate gate, the channel pause and the recipient's spacing before calling
+   * `send()`; a channel that makes more than one request per send (the parts of a split message)
+   * awaits this before each further request, so every request is paced, counted and held during
+   * a pause exactly like the first. Requests of one send are sequential: calling it also tells
+   * the gate the previous request is over. Rejects when `signal` aborts. Absent when `send()` is
+   * called outside a broadcaster (tests, scripts): then do not wait.
+   */
+  nextRequest?: () => Promise<void>;
 }
 
 /**
@@ -47,9 +108,10 @@ export interface Channel<Rendered = unknown> {
   /** Sends one message to one address. Resolves to a result, never rejects for provider errors. */
   send(address: string, rendered: Rendered, options: SendOptions): Promise<SendResult>;
   /**
-   * Requests this rendered form costs against the rate limit, e.g. one per part of a split
-   * message. Called once per rendered language, not per recipient; a whole number of at least 1
-   * (anything else counts as 1), capped at `limits.ratePerSecond`.
+   * Requests one `send()` of this rendered form makes, e.g. one per part of a split message.
+   * Called once per rendered language, not per recipient; a whole number of at least 1 (anything
+   * else counts as 1). Used for estimates and progress; the pacing itself happens per request
+   * (the first before `send()`, the others through `SendOptions.nextRequest`).
    *
    * @param rendered - What `render()` returned.
    * @returns The number of provider requests one `send()` of it makes.

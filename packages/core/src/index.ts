@@ -57,7 +57,7 @@ export {
 } from './domain/audience.js';
 
 // Channels
-export type { AnyChannel, Channel, ChannelLimits, SendOptions, SendResult } from './channel/channel.js';
+export type { AnyChannel, Channel, ChannelLimits, SendOptions, SendResult, SharedBudget } from './channel/channel.js';
 
 // Stores
 export type * from './store/index.js';

@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AnyChannel, SendResult } from '../channel/channel.js';
 import { CHANNEL_ERROR_CODES } from '../channel/error-codes.js';
 import { isChannelError } from '../channel/channel-error.js';
+import { checkSendResult } from '../broadcaster/send-result.js';
 import { hostileAnnouncement, sampleAnnouncement } from './fixtures.js';
 
 /** What a channel implementation hands to {@link describeChannelContract}. */
@@ -113,6 +114,21 @@ export function describeChannelContract(name: string, setup: () => Promise<Chann
         () => ({ settled: 'rejected' as const }),
       );
       expect(outcome.settled).toBe('resolved');
+    });
+
+    it('answers every send on contract, as the broadcaster checks it (anything else counts as UNKNOWN)', async () => {
+      const rendered: unknown = await context.channel.render(sampleAnnouncement(), 'it');
+      const aborted = new AbortController();
+      aborted.abort(new Error('cancelled'));
+      const sends = [
+        { address: context.address, signal: new AbortController().signal },
+        { address: context.goneAddress, signal: new AbortController().signal },
+        { address: context.address, signal: aborted.signal },
+      ];
+      for (const { address, signal } of sends) {
+        const answer: unknown = await context.channel.send(address, rendered, { signal }).catch(() => 'rejected');
+        expect(checkSendResult(answer).violation).toBeUndefined();
+      }
     });
 
     it('reports a gone recipient as RECIPIENT_GONE without leaking the address or text', async () => {

@@ -29,6 +29,30 @@ export function describeLeaseContract(harness: StoreHarness): void {
       expect(await store.acquireLease(run.id, 'process-b', 60_000, 3_000)).toBe(true);
     });
 
+    it('getRun shows who holds the lease and until when, and nothing once it is released', async () => {
+      const { store } = harness;
+      const run = newRun();
+      await store.createRun(run);
+      expect((await store.getRun(run.id))?.lease).toBeUndefined();
+      expect(await store.acquireLease(run.id, 'process-a#7f3a', 30_000, 1_000)).toBe(true);
+      expect((await store.getRun(run.id))?.lease).toEqual({ owner: 'process-a#7f3a', expiresAt: 31_000 });
+      expect((await store.listActiveRuns())[0]?.lease).toEqual({ owner: 'process-a#7f3a', expiresAt: 31_000 });
+      // A renewal moves the expiry: a watcher sees the lease change, so the owner is alive.
+      expect(await store.acquireLease(run.id, 'process-a#7f3a', 30_000, 11_000)).toBe(true);
+      expect((await store.getRun(run.id))?.lease).toEqual({ owner: 'process-a#7f3a', expiresAt: 41_000 });
+      await store.releaseLease(run.id, 'process-a#7f3a');
+      expect((await store.getRun(run.id))?.lease).toBeUndefined();
+    });
+
+    it('a lease expiring exactly now still holds; one millisecond later it can be taken', async () => {
+      const { store } = harness;
+      const run = newRun();
+      await store.createRun(run);
+      expect(await store.acquireLease(run.id, 'process-a', 1_000, 10_000)).toBe(true);
+      expect(await store.acquireLease(run.id, 'process-b', 1_000, 11_000)).toBe(false);
+      expect(await store.acquireLease(run.id, 'process-b', 1_000, 11_001)).toBe(true);
+    });
+
     it('leases of different runs are independent', async () => {
       const { store } = harness;
       const first = newRun();

@@ -63,6 +63,23 @@ export function describeRunContract(harness: StoreHarness): void {
       expect((await store.listActiveRuns()).map((run) => run.id)).toEqual([older.id, newer.id, newest.id]);
     });
 
+    it('listRuns lists runs with the given statuses, oldest first', async () => {
+      const { store } = harness;
+      const [active, completed, cancelled] = [newRun(), newRun(), newRun()];
+      for (const run of [active, completed, cancelled]) await store.createRun(run);
+      await store.setRunStatus(completed.id, 'completed', 5_000);
+      await store.setRunStatus(cancelled.id, 'cancelled', 6_000);
+      const ids = async (status: Parameters<typeof store.listRuns>[0]['status']) =>
+        (await store.listRuns({ status })).map((run) => run.id);
+      expect(await ids(['active', 'completed'])).toEqual([active.id, completed.id]);
+      expect(await ids(['cancelled'])).toEqual([cancelled.id]);
+      expect(await ids(['expired'])).toEqual([]);
+      expect(await ids([])).toEqual([]);
+      const [stored] = await store.listRuns({ status: ['completed'] });
+      expect(stored).toMatchObject({ id: completed.id, status: 'completed', finishedAt: 5_000 });
+      expect(stored?.announcement).toEqual(completed.announcement);
+    });
+
     it('setRunStatus to a final state sets finishedAt and leaves the active list', async () => {
       const { store } = harness;
       const done = newRun();

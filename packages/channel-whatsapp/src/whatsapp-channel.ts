@@ -17,6 +17,9 @@ const LIMITS: Record<20 | 80 | 1000, ChannelLimits> = {
 
 /** A WhatsApp channel: a {@link Channel} of {@link WhatsAppMessage}s with WhatsApp's own extras. */
 export interface WhatsAppChannel extends Channel<WhatsAppMessage> {
+  /** Renders synchronously: nothing is uploaded or fetched until the first send. */
+  render(announcement: Announcement, language: string): WhatsAppMessage;
+  close(): Promise<void>;
   /**
    * Applies a category change Meta announced (the `template_category_update` webhook): later
    * sends of the template are routed by it (MARKETING → `/marketing_messages`).

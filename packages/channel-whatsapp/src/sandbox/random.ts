@@ -1,0 +1,17 @@
+/**
+ * A seeded pseudo-random generator (mulberry32): the sandbox's latency, faults, and the order
+ * and duplicates of status webhooks are reproducible from the seed a test prints.
+ *
+ * @param seed - Any 32-bit integer.
+ * @returns A function giving numbers in [0, 1).
+ */
+export function seededRandom(seed: number): () => number {
+  let state = seed >>> 0;
+  return () => {
+    state = (state + 0x6d2b79f5) >>> 0;
+    let t = state;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
+  };
+}

@@ -1,10 +1,13 @@
 import type { Database, Statement } from 'better-sqlite3';
-import type { Clock } from '@banditore/core';
+import type { Clock, SubscriberGuard } from '@banditore/core';
+import { toStoreFailure } from './errors.js';
 
-/** What every part of the store shares: the connection, the clock and a statement cache. */
+/** What every part of the store shares: the connection, the clock, the input guard and a statement cache. */
 export interface StoreContext {
   readonly db: Database;
   readonly clock: Clock;
+  /** Validates subscribers, changes and consent records before they are written. */
+  readonly guard: SubscriberGuard;
   /** The clock's time as an ISO string. */
   nowIso(): string;
   /** A prepared statement, compiled once per SQL text. */
@@ -16,12 +19,14 @@ export interface StoreContext {
  *
  * @param db - The open connection.
  * @param clock - Time source.
+ * @param guard - The input validation.
  */
-export function createContext(db: Database, clock: Clock): StoreContext {
+export function createContext(db: Database, clock: Clock, guard: SubscriberGuard): StoreContext {
   const cache = new Map<string, Statement>();
   return {
     db,
     clock,
+    guard,
     nowIso: () => new Date(clock.now()).toISOString(),
     statement(sql) {
       let prepared = cache.get(sql);
@@ -36,7 +41,8 @@ export function createContext(db: Database, clock: Clock): StoreContext {
 
 /**
  * Runs synchronous store work and hands back a promise: errors become rejections, as callers
- * of an async `Store` expect, instead of synchronous throws.
+ * of an async `Store` expect, instead of synchronous throws, and SQLite's errors become
+ * `StoreError`s carrying their code (`SQLITE_FULL`, `SQLITE_BUSY`, …) so events can show it.
  *
  * @param work - The synchronous better-sqlite3 work.
  * @returns Its result as a promise.
@@ -45,7 +51,7 @@ export function settle<T>(work: () => T): Promise<T> {
   try {
     return Promise.resolve(work());
   } catch (error) {
-    return Promise.reject(error instanceof Error ? error : new Error(String(error)));
+    return Promise.reject(toStoreFailure(error));
   }
 }
 
@@ -64,7 +70,7 @@ export function settleOnNextTurn<T>(work: () => T): Promise<T> {
       try {
         resolve(work());
       } catch (error) {
-        reject(error instanceof Error ? error : new Error(String(error)));
+        reject(toStoreFailure(error));
       }
     });
   });

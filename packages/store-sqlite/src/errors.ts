@@ -1,4 +1,5 @@
 import { basename } from 'node:path';
+import { StoreError, isStoreError } from '@banditore/core';
 
 const STORE_OPEN_ERROR = Symbol.for('banditore.StoreOpenError');
 
@@ -91,4 +92,36 @@ export function classifyOpenError(path: string, error: unknown): StoreOpenError 
   return new StoreOpenError('OPEN_FAILED', path, `Cannot open the Banditore store ${file}: ${text}`, {
     cause: error,
   });
+}
+
+/** What each common SQLite failure means for an operator; the code itself is always shown. */
+const FAILURE_HINTS: Record<string, string> = {
+  SQLITE_FULL: 'the disk or the database file is full',
+  SQLITE_BUSY: 'another connection held the database lock for longer than busyTimeoutMs',
+  SQLITE_LOCKED: 'the database is locked by another statement of this connection',
+  SQLITE_CORRUPT: 'the database file is damaged; restore it from a backup',
+  SQLITE_NOTADB: 'the file is no longer a SQLite database; restore it from a backup',
+  SQLITE_READONLY: 'the database file cannot be written',
+  SQLITE_IOERR: 'the disk reported an input/output error',
+  SQLITE_CANTOPEN: 'a file of the database (its -wal or -shm) cannot be opened',
+  SQLITE_NOMEM: 'SQLite ran out of memory',
+};
+
+/**
+ * Turns what a store operation threw into the error the store rejects with: a SQLite failure
+ * becomes a `StoreError` whose `code` is SQLite's result code (a fixed identifier, safe to put
+ * in events and logs) and whose message says what it means; anything else (a `ConfigError`, a
+ * programmer error) passes through.
+ *
+ * @param error - What the work threw.
+ * @returns The error to reject with.
+ */
+export function toStoreFailure(error: unknown): Error {
+  if (!(error instanceof Error)) return new Error(String(error));
+  if (isStoreError(error)) return error;
+  const code = (error as { code?: unknown }).code;
+  if (typeof code !== 'string' || !/^SQLITE_[A-Z_]+$/.test(code)) return error;
+  const primary = code.replace(/^(SQLITE_[A-Z]+?)_.*$/, '$1');
+  const hint = FAILURE_HINTS[code] ?? FAILURE_HINTS[primary] ?? 'see the cause';
+  return new StoreError(code, `The SQLite store failed with ${code}: ${hint}.`, { cause: error });
 }

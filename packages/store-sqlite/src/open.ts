@@ -1,6 +1,6 @@
 import Database from 'better-sqlite3';
 import { classifyOpenError } from './errors.js';
-import { migrate } from './migrate.js';
+import { checkStoreFile, migrate } from './migrate.js';
 import { MIGRATIONS, type Migration } from './schema.js';
 import type { ResolvedOptions } from './options.js';
 
@@ -11,8 +11,10 @@ export interface OpenDatabase {
 }
 
 /**
- * Opens the file, switches it to WAL and migrates it. Every failure becomes a StoreOpenError
- * naming the file, and the connection is closed again.
+ * Opens the file, checks that it is (or can become) a store of a schema this code knows, then
+ * switches it to WAL and migrates it. Every failure becomes a StoreOpenError naming the file, and
+ * the connection is closed again. The checks only read: switching to WAL rewrites the file's
+ * header, so it happens after them, and a refused file is left exactly as it was.
  *
  * @param options - Resolved store options.
  * @param migrations - The schema steps (tests pass their own).
@@ -23,7 +25,8 @@ export function openDatabase(options: ResolvedOptions, migrations: readonly Migr
   let db: Database.Database | undefined;
   try {
     db = new Database(options.path, { timeout: options.busyTimeoutMs });
-    // The first statement reads the header: a damaged or foreign file fails here.
+    // The first statement reads the header: a damaged or non-SQLite file fails here.
+    checkStoreFile(db, options.path, migrations.at(-1)?.version ?? 0);
     db.pragma('journal_mode = WAL');
     db.pragma(`synchronous = ${options.synchronous === 'full' ? 'FULL' : 'NORMAL'}`);
     db.pragma('temp_store = MEMORY');

@@ -1,4 +1,4 @@
-import { parseOrThrow, systemClock, type Clock } from '@banditore/core';
+import { parseOrThrow, systemClock, type Clock, type StoreChannel } from '@banditore/core';
 import { z } from 'zod';
 
 const clockSchema = z.custom<Clock>(
@@ -8,6 +8,15 @@ const clockSchema = z.custom<Clock>(
     typeof (value as Clock).now === 'function' &&
     typeof (value as Clock).setTimeout === 'function',
   'must be a Clock with now() and setTimeout()',
+);
+
+const channelSchema = z.custom<StoreChannel>(
+  (value) =>
+    typeof value === 'object' &&
+    value !== null &&
+    typeof (value as StoreChannel).name === 'string' &&
+    typeof (value as StoreChannel).addressSchema?.safeParse === 'function',
+  'must be a channel with a name and an addressSchema',
 );
 
 /** Options of `createSqliteStore`, validated at the boundary. */
@@ -23,6 +32,18 @@ export const sqliteStoreOptionsSchema = z.object({
   busyTimeoutMs: z.number().int().min(0).max(600_000).default(5_000),
   /** Time source for consent events and timestamps when the caller gives none. */
   clock: clockSchema.optional(),
+  /**
+   * The channels whose subscribers the store keeps (a `Channel` fits): addresses are checked with
+   * each one's `addressSchema`, and a subscriber of any other channel is refused. Without it only
+   * the domain rules are checked.
+   */
+  channels: z.array(channelSchema).optional(),
+  /**
+   * How long `eraseSubscriber` waits for other connections' open reads to end so the erased
+   * address can be wiped from the file and its WAL, in ms; past it the call rejects with
+   * `StoreError` `ERASURE_PENDING`.
+   */
+  erasureWaitMs: z.number().int().min(0).max(600_000).default(30_000),
 });
 
 /** Options of `createSqliteStore`. */
@@ -34,6 +55,8 @@ export interface ResolvedOptions {
   synchronous: 'normal' | 'full';
   busyTimeoutMs: number;
   clock: Clock;
+  channels: readonly StoreChannel[] | undefined;
+  erasureWaitMs: number;
 }
 
 /**
@@ -50,5 +73,7 @@ export function resolveOptions(input: unknown): ResolvedOptions {
     synchronous: parsed.synchronous,
     busyTimeoutMs: parsed.busyTimeoutMs,
     clock: parsed.clock ?? systemClock,
+    channels: parsed.channels,
+    erasureWaitMs: parsed.erasureWaitMs,
   };
 }

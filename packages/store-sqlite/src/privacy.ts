@@ -1,18 +1,26 @@
 import type { ConsentRecord, SubscriberExport, SubscriberStore } from '@banditore/core';
 import { parseRowId, toConsentEvent, toSubscriber, type ConsentRow } from './codec.js';
 import { settle, type StoreContext } from './context.js';
+import { toStoreFailure } from './errors.js';
 import { appendConsent, liveRow } from './subscribers.js';
+import type { Wiper } from './wipe.js';
 
 /**
  * Data-subject operations: export everything held about a subscriber, and erase it.
  *
  * Erasure keeps the row as an anonymous tombstone (status `erased`, no address, no choices) so
- * delivery counts and the consent ledger still add up, and zeroes the freed bytes
- * (`secure_delete`) and checkpoints the WAL so the address does not linger on disk.
+ * delivery counts and the consent ledger still add up. The freed bytes are zeroed
+ * (`secure_delete`), and the call resolves only once a checkpoint has copied the erased pages
+ * into the file and emptied the WAL, so no earlier copy of the address is left on disk; while
+ * another connection's read still needs the old pages it waits (see {@link Wiper}).
  *
  * @param ctx - The shared store context.
+ * @param wiper - Wipes old copies from the file and its WAL.
  */
-export function createPrivacyMethods(ctx: StoreContext): Pick<SubscriberStore, 'exportSubscriber' | 'eraseSubscriber'> {
+export function createPrivacyMethods(
+  ctx: StoreContext,
+  wiper: Wiper,
+): Pick<SubscriberStore, 'exportSubscriber' | 'eraseSubscriber'> {
   const erase = ctx.db.transaction((rowId: number, consent: ConsentRecord): boolean => {
     const row = liveRow(ctx, rowId);
     if (!row) return false;
@@ -49,17 +57,19 @@ export function createPrivacyMethods(ctx: StoreContext): Pick<SubscriberStore, '
         return { subscriber: toSubscriber(row), consent, deliveries };
       });
     },
-    eraseSubscriber(id, consent): Promise<boolean> {
-      return settle(() => {
+    async eraseSubscriber(id, consent): Promise<boolean> {
+      const erased = await settle(() => {
+        const record = ctx.guard.consent(consent);
         const rowId = parseRowId(id);
-        if (rowId === undefined) return false;
-        const erased = erase.immediate(rowId, consent);
-        if (erased) {
-          // Best effort: with readers active the checkpoint may be partial; the next one finishes it.
-          ctx.db.pragma('wal_checkpoint(TRUNCATE)');
-        }
-        return erased;
+        return rowId !== undefined && erase.immediate(rowId, record);
       });
+      // Also after `false` when owed: calling again for an erased subscriber finishes a pending wipe.
+      if (erased || wiper.pending) {
+        await wiper.wipe().catch((error: unknown) => {
+          throw toStoreFailure(error);
+        });
+      }
+      return erased;
     },
   };
 }

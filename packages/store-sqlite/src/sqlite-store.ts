@@ -1,7 +1,8 @@
-import type { Store } from '@banditore/core';
+import { createSubscriberGuard, type Store } from '@banditore/core';
 import { createAudienceMethods } from './audience.js';
 import { createChannelStateMethods } from './channel-state.js';
 import { createContext, settle } from './context.js';
+import { toStoreFailure } from './errors.js';
 import { createLedgerMethods } from './ledger.js';
 import { openDatabase } from './open.js';
 import { resolveOptions, type SqliteStoreOptions } from './options.js';
@@ -9,6 +10,7 @@ import { createPrivacyMethods } from './privacy.js';
 import { createReceiptMethods } from './receipts.js';
 import { createRunKeys, createRunMethods } from './runs.js';
 import { createSubscriberMethods } from './subscribers.js';
+import { createWiper } from './wipe.js';
 
 /** The SQLite store: a complete {@link Store} plus file-level operations. */
 export interface SqliteStore extends Store {
@@ -46,23 +48,27 @@ export interface SqliteStore extends Store {
 export function createSqliteStore(options: SqliteStoreOptions): SqliteStore {
   const resolved = resolveOptions(options);
   const { db, version } = openDatabase(resolved);
-  const ctx = createContext(db, resolved.clock);
+  const ctx = createContext(db, resolved.clock, createSubscriberGuard(resolved.channels));
   const keys = createRunKeys(ctx);
+  const wiper = createWiper(ctx, resolved.erasureWaitMs);
   return {
     path: resolved.path,
     schemaVersion: version,
     ...createSubscriberMethods(ctx),
     ...createAudienceMethods(ctx),
-    ...createPrivacyMethods(ctx),
+    ...createPrivacyMethods(ctx, wiper),
     ...createRunMethods(ctx),
     ...createLedgerMethods(ctx, keys),
     ...createReceiptMethods(ctx),
     ...createChannelStateMethods(ctx),
     async backup(destination) {
-      await db.backup(destination);
+      await db.backup(destination).catch((error: unknown) => {
+        throw toStoreFailure(error);
+      });
     },
     close() {
       return settle(() => {
+        wiper.finishIfPending();
         if (db.open) db.close();
       });
     },

@@ -99,9 +99,11 @@ export function createSubscriberMethods(ctx: StoreContext): SubscriberMethods {
     return written;
   });
 
-  const update = db.transaction((rowId: number, patch: SubscriberPatch, consent?: ConsentRecord) => {
+  const update = db.transaction((rowId: number, rawPatch: SubscriberPatch, rawConsent?: ConsentRecord) => {
     const row = liveRow(ctx, rowId);
     if (!row) return undefined;
+    const patch = ctx.guard.patch(row.channel, rawPatch);
+    const consent = rawConsent === undefined ? undefined : ctx.guard.consent(rawConsent);
     const topics = patch.topics === undefined ? row.topics : encodeList(patch.topics, 'topics');
     const areas = patch.areas === undefined ? row.areas : encodeList(patch.areas, 'areas');
     try {
@@ -142,14 +144,17 @@ export function createSubscriberMethods(ctx: StoreContext): SubscriberMethods {
   return {
     subscribe(input, consent): Promise<Subscriber> {
       return settle(() => {
-        const id = subscribeOne.immediate(input, consent)!;
+        const id = subscribeOne.immediate(ctx.guard.input(input), ctx.guard.consent(consent))!;
         return toSubscriber(liveRow(ctx, id)!);
       });
     },
     importSubscribers(inputs, consent): Promise<number> {
       return settle(() => {
-        if (inputs.length === 0) return 0;
-        return importMany.immediate(inputs, consent);
+        // Every row is checked before the transaction starts: an import is all or nothing.
+        const valid = ctx.guard.inputs(inputs);
+        const record = ctx.guard.consent(consent);
+        if (valid.length === 0) return 0;
+        return importMany.immediate(valid, record);
       });
     },
     getSubscriber(id) {

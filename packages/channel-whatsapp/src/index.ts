@@ -110,3 +110,20 @@ export { SIGNATURE_HEADER, signPayload, verifySignature } from './signature.js';
 export { decodeCallbackData, encodeCallbackData, type CallbackData } from './callback-data.js';
 export { receiptOf } from './statuses.js';
 export { createStoreConversationWindow, type StoreConversationWindowOptions } from './window-store.js';
+
+// Migration: importing the comune's existing list
+export {
+  importWhatsAppContacts,
+  importWhatsAppContactsOptionsSchema,
+  type ImportWhatsAppContactsOptions,
+  type ImportWhatsAppContactsReport,
+} from './import-contacts.js';
+export {
+  contactsCsvOptionsSchema,
+  parseContactsCsv,
+  type ContactsCsvOptions,
+  type ParsedContact,
+  type ParsedContacts,
+  type RejectedContact,
+} from './contacts-import.js';
+export { normaliseWhatsAppNumber, type NormalisedNumber, type NumberRejection } from './phone-number.js';

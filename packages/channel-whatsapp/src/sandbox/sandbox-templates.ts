@@ -57,9 +57,7 @@ export class TemplateRegistry {
     knownMedia: (id: string) => boolean,
   ): { error: SandboxAnswer } | { template: Required<SandboxTemplate> } {
     const checked = this.#check(template, knownMedia);
-    return typeof checked.status === 'number'
-      ? { error: checked as SandboxAnswer }
-      : { template: checked as Required<SandboxTemplate> };
+    return typeof checked.status === 'number' ? { error: checked } : { template: checked };
   }
 
   #check(

@@ -37,7 +37,7 @@ export const sqliteStoreOptionsSchema = z.object({
    * each one's `addressSchema`, and a subscriber of any other channel is refused. Without it only
    * the domain rules are checked.
    */
-  channels: z.array(channelSchema).optional(),
+  channels: z.array(channelSchema).readonly().optional(),
   /**
    * How long `eraseSubscriber` waits for other connections' open reads to end so the erased
    * address can be wiped from the file and its WAL, in ms; past it the call rejects with

@@ -35,8 +35,13 @@ export interface FeedState {
 }
 
 const SEVERITY_RANK: Record<string, number> = { Extreme: 0, Severe: 1, Moderate: 2, Minor: 3, Unknown: 4 };
-// Node fires timers longer than ~24.8 days at once; re-arming every hour keeps far expiries correct.
-const MAX_TIMER_MS = 3_600_000;
+/**
+ * Longest wait before expiries are checked again, in ms. Expiry is wall time but timers run on
+ * monotonic time: after a step of the wall clock (+8 h after a suspend) an expired alert must
+ * leave within this, not when a timer set before the step fires. (It also keeps far expiries
+ * under Node's ~24.8-day timer limit.)
+ */
+const MAX_TIMER_MS = 5_000;
 
 /**
  * Creates the in-memory state behind the feed. Updates and cancels replace the announcements

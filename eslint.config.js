@@ -11,6 +11,8 @@ export default tseslint.config(
       '**/*.config.ts',
       '**/*.config.js',
       'vitest.setup.ts',
+      'vitest.property.ts',
+      'vitest.arbitraries.ts',
       '**/.turbo/**',
     ],
   },

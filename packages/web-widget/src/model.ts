@@ -41,10 +41,11 @@ export interface WidgetAlert {
 export interface FeedMeta {
   comune: string;
   topics: { id: string; label: Record<string, string> }[];
+  /** Each channel, or its field, is `undefined` when the feed gave none or an invalid one. */
   channels: {
-    telegram?: { bot?: string; channel?: string };
-    whatsapp?: { number: string; optinKeyword: string };
-    page?: string;
+    telegram?: { bot?: string | undefined; channel?: string | undefined } | undefined;
+    whatsapp?: { number: string; optinKeyword: string } | undefined;
+    page?: string | undefined;
   };
   sse?: string;
   revision: number;
@@ -53,17 +54,46 @@ export interface FeedMeta {
 type Json = Record<string, unknown>;
 const isObject = (value: unknown): value is Json => typeof value === 'object' && value !== null;
 const str = (value: unknown): string | undefined => (typeof value === 'string' ? value : undefined);
+/** The value when it is a string matching `pattern` (which bounds its length and characters). */
+const match = (value: unknown, pattern: RegExp): string | undefined =>
+  typeof value === 'string' && pattern.test(value) ? value : undefined;
+/** A safe integer ≥ `min`, else `min`: never NaN, Infinity or negative, whatever the feed says. */
+const count = (value: unknown, min: number): number =>
+  typeof value === 'number' && value >= min && value < 1e15 ? Math.floor(value) : min;
+/** The first `max` items of an array; nothing else is looked at. */
+const items = (value: unknown, max: number): unknown[] => (Array.isArray(value) ? value.slice(0, max) : []);
 
-// Bidi overrides/isolates could make text read differently from what the comune wrote; other
-// control characters have no place in an alert.
+// The same set as core's `UNSAFE_TEXT` (the widget has no runtime dependencies, so it is repeated;
+// a property test checks both agree): C0 controls but tab and newline, DEL, C1 controls, bidi
+// embeddings, overrides and isolates (they could make text read differently from what the comune
+// wrote), and, thanks to the `u` flag, unpaired surrogates only.
 // eslint-disable-next-line no-control-regex
-const UNSAFE_CHARS = /[\u0000-\u0008\u000B-\u001F\u007F\u202A-\u202E\u2066-\u2069]/g;
+const UNSAFE_CHARS = /[\0-\b\v-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\ud800-\udfff]/gu;
+const LANGUAGE = /^[a-z]{2,3}(-[a-z\d]{1,8}){0,4}$/i;
+// Digits and separators only, then `Date.parse` must accept it.
+const ISO_DATE = /^\d{4}(-\d\d){2}T[\d:.]{5,18}(Z|[+-]\d\d:\d\d)$/;
+const TELEGRAM_NAME = /^[a-z]\w{3,31}$/i;
 
-/** Strips control and bidi-override characters and clamps the length (with an ellipsis). */
+/** Grapheme clusters where the browser can tell them (every current one), code points otherwise. */
+const graphemes = (text: string): string[] =>
+  typeof Intl.Segmenter === 'function'
+    ? Array.from(new Intl.Segmenter().segment(text), (part) => part.segment)
+    : Array.from(text);
+
+/**
+ * Strips control and bidi characters and clamps the length to `max` UTF-16 units, ellipsis
+ * included, cutting between grapheme clusters (never inside an emoji or a surrogate pair).
+ */
 export function cleanText(value: unknown, max: number): string | undefined {
   const text = str(value)?.replace(UNSAFE_CHARS, '').trim();
-  if (!text) return undefined;
-  return text.length > max ? `${text.slice(0, max - 1)}…` : text;
+  if (!text || text.length <= max) return text || undefined;
+  let out = '';
+  // Only a prefix is segmented: a boundary before `max` depends on the code point after it, no further.
+  for (const part of graphemes(text.slice(0, max + 1))) {
+    if (out.length + part.length >= max) break;
+    out += part;
+  }
+  return `${out.trimEnd()}…`;
 }
 
 const ALLOWED_SCHEMES = ['https:', 'tel:', 'mailto:'];
@@ -71,13 +101,14 @@ const ALLOWED_SCHEMES = ['https:', 'tel:', 'mailto:'];
 /**
  * Returns the URL when it is absolute and uses an allowed scheme (`https:`, `tel:`, `mailto:`).
  * Relative URLs are refused too: they would resolve against the comune's page, not the feed.
+ * The URL parser percent-encodes controls and non-ASCII characters, so the result is plain ASCII.
  */
 export function safeUrl(value: unknown): string | undefined {
   const text = str(value);
-  if (!text) return undefined;
+  if (!text || text.length > 2048) return undefined;
   try {
     const url = new URL(text);
-    return ALLOWED_SCHEMES.includes(url.protocol) ? url.href : undefined;
+    return ALLOWED_SCHEMES.includes(url.protocol) && url.href.length <= 4096 ? url.href : undefined;
   } catch {
     return undefined;
   }
@@ -86,9 +117,10 @@ export function safeUrl(value: unknown): string | undefined {
 /** Maps CAP severity, msgType and the Italian colour code to a level (the colour code wins). */
 export function levelOf(alert: { msgType?: unknown; allerta?: unknown; severity?: unknown }): Level {
   if (alert.msgType === 'Cancel' || alert.allerta === 'verde') return 'all-clear';
-  const byColour: Record<string, Level> = { rossa: 'critical', arancione: 'high', gialla: 'medium' };
-  const bySeverity: Record<string, Level> = { Extreme: 'critical', Severe: 'high', Moderate: 'medium' };
-  return byColour[String(alert.allerta)] ?? bySeverity[String(alert.severity)] ?? 'info';
+  // indexOf compares strictly: no conversion of the value, no lookup of a name like "constructor".
+  const colour = ['rossa', 'arancione', 'gialla'].indexOf(alert.allerta as string);
+  const severity = ['Extreme', 'Severe', 'Moderate'].indexOf(alert.severity as string);
+  return LEVELS[colour < 0 ? (severity < 0 ? 3 : severity) : colour]!;
 }
 
 const setText = (target: Json, source: Json, keys: string[], max: number): void => {
@@ -99,16 +131,18 @@ const setText = (target: Json, source: Json, keys: string[], max: number): void 
 };
 
 const list = (value: unknown): string[] =>
-  Array.isArray(value) ? value.map((v) => cleanText(v, 64)).filter((v): v is string => !!v) : [];
+  items(value, 100)
+    .map((v) => cleanText(v, 64))
+    .filter((v): v is string => !!v);
 
 /** Validates and cleans one feed alert; `undefined` when it cannot be shown safely. */
 export function parseAlert(raw: unknown): WidgetAlert | undefined {
-  if (!isObject(raw) || !Array.isArray(raw.info)) return undefined;
+  if (!isObject(raw)) return undefined;
   const id = cleanText(raw.id, 128);
-  const info = (raw.info as unknown[])
+  const info = items(raw.info, 20)
     .filter(isObject)
     .map((entry) => {
-      const item: Json = { language: cleanText(entry.language, 35) ?? 'it' };
+      const item: Json = { language: match(entry.language, LANGUAGE) ?? 'it' };
       setText(item, entry, ['headline'], 200);
       setText(item, entry, ['description', 'instruction'], 4000);
       return item as unknown as AlertInfo;
@@ -117,15 +151,15 @@ export function parseAlert(raw: unknown): WidgetAlert | undefined {
   if (!id || info.length === 0) return undefined;
   const alert: Json = {
     id,
-    revision: Number(raw.revision) || 1,
+    revision: count(raw.revision, 1),
     level: levelOf(raw),
-    status: str(raw.status) ?? 'Actual',
-    msgType: str(raw.msgType) ?? 'Alert',
-    severity: str(raw.severity) ?? 'Unknown',
+    status: cleanText(raw.status, 16) ?? 'Actual',
+    msgType: cleanText(raw.msgType, 16) ?? 'Alert',
+    severity: cleanText(raw.severity, 16) ?? 'Unknown',
     references: list(raw.references),
     topics: list(raw.topics),
     info,
-    links: (Array.isArray(raw.links) ? (raw.links as unknown[]) : [])
+    links: items(raw.links, 10)
       .filter(isObject)
       .map((link) => ({ label: cleanText(link.label, 200), url: safeUrl(link.url) }))
       .filter((link) => link.label && link.url),
@@ -134,26 +168,60 @@ export function parseAlert(raw: unknown): WidgetAlert | undefined {
   const area = cleanText(isObject(raw.area) ? raw.area.desc : undefined, 500);
   if (area) alert.area = area;
   for (const key of ['effective', 'expires', 'sent']) {
-    const value = str(raw[key]);
+    const value = match(raw[key], ISO_DATE);
     if (value && !Number.isNaN(Date.parse(value))) alert[key] = value;
   }
   return alert as unknown as WidgetAlert;
 }
 
-/** Validates a whole feed document; `undefined` when it is not a version-1 feed. */
+/** The subscription channels, each kept only when valid (the panel builds links from them). */
+function parseChannels(raw: unknown): FeedMeta['channels'] {
+  const { telegram, whatsapp, page } = isObject(raw) ? raw : {};
+  const { bot, channel } = isObject(telegram) ? telegram : {};
+  const { number, optinKeyword } = isObject(whatsapp) ? whatsapp : {};
+  const telegramBot = match(bot, TELEGRAM_NAME);
+  const telegramChannel = match(channel, TELEGRAM_NAME);
+  const keyword = cleanText(optinKeyword, 40);
+  const https = safeUrl(page);
+  return {
+    telegram: telegramBot || telegramChannel ? { bot: telegramBot, channel: telegramChannel } : undefined,
+    whatsapp: match(number, /^\d{8,15}$/) && keyword ? { number: number as string, optinKeyword: keyword } : undefined,
+    page: https?.startsWith('https:') ? https : undefined,
+  };
+}
+
+/** Topics with a slug id and their labels per language (other keys, `__proto__` included, are dropped). */
+const parseTopics = (raw: unknown): FeedMeta['topics'] =>
+  items(raw, 100)
+    .filter((topic): topic is Json => isObject(topic) && !!match(topic.id, /^[a-z\d][a-z\d-]{0,63}$/))
+    .map(({ id, label }) => ({
+      id: id as string,
+      label: Object.fromEntries(
+        (isObject(label) ? Object.entries(label).slice(0, 20) : [])
+          .map(([language, text]) => [language, cleanText(text, 100)])
+          .filter(([language, text]) => text && LANGUAGE.test(language!)),
+      ) as Record<string, string>,
+    }));
+
+/** Validates a whole feed document; `undefined` when it is not a version-1 feed. Never throws. */
 export function parseFeed(raw: unknown): { meta: FeedMeta; alerts: WidgetAlert[] } | undefined {
   if (!isObject(raw) || raw.version !== 1 || !Array.isArray(raw.alerts)) return undefined;
   const comune = isObject(raw.comune) ? cleanText(raw.comune.name, 200) : undefined;
-  const channels = isObject(raw.channels) ? (raw.channels as FeedMeta['channels']) : {};
-  const topics = (Array.isArray(raw.topics) ? (raw.topics as unknown[]) : []).filter(
-    (topic): topic is FeedMeta['topics'][number] =>
-      isObject(topic) && typeof topic.id === 'string' && isObject(topic.label),
-  );
-  const live = isObject(raw.live) ? raw.live : {};
-  const meta: FeedMeta = { comune: comune ?? '', topics, channels, revision: Number(raw.revision) || 0 };
-  const sse = str(live.sse);
-  if (sse) meta.sse = sse;
-  return { meta, alerts: (raw.alerts as unknown[]).map(parseAlert).filter((a): a is WidgetAlert => !!a) };
+  const meta: FeedMeta = {
+    comune: comune ?? '',
+    topics: parseTopics(raw.topics),
+    channels: parseChannels(raw.channels),
+    revision: count(raw.revision, 0),
+  };
+  const sse = isObject(raw.live) ? str(raw.live.sse) : undefined;
+  // A live URL is used as given or not at all: nothing is stripped from it.
+  if (sse && cleanText(sse, 2048) === sse) meta.sse = sse;
+  return {
+    meta,
+    alerts: items(raw.alerts, 200)
+      .map(parseAlert)
+      .filter((a): a is WidgetAlert => !!a),
+  };
 }
 
 /** Picks the text in `language`, else the first (the feed's default language). */

@@ -3,7 +3,8 @@ import { defineConfig, type Options } from 'tsup';
 
 /**
  * The script-tag build: `dist/browser/banditore-alerts.js` (IIFE, everything inlined, no global)
- * and the lazily loaded ES modules it imports from next to itself: `banditore-alerts.panel.js`
+ * and the lazily loaded ES modules it imports from next to itself: `banditore-alerts.live.js` (the
+ * live connection and the announcer, loaded as the element connects), `banditore-alerts.panel.js`
  * (subscription panel with the QR encoder) and `banditore-alerts.contrast.js` (runtime contrast
  * check, loaded only when the page sets its own colours). The npm build (ESM/CJS) uses the root config.
  */
@@ -33,7 +34,11 @@ export default defineConfig([
   { ...common, entry: { 'banditore-alerts': 'src/browser.ts' }, format: ['iife'], esbuildPlugins: [browserChunks] },
   {
     ...common,
-    entry: { 'banditore-alerts.panel': 'src/panel.ts', 'banditore-alerts.contrast': 'src/contrast-check.ts' },
+    entry: {
+      'banditore-alerts.live': 'src/live-module.ts',
+      'banditore-alerts.panel': 'src/panel.ts',
+      'banditore-alerts.contrast': 'src/contrast-check.ts',
+    },
     format: ['esm'],
   },
 ]);

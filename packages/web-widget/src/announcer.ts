@@ -1,9 +1,9 @@
-import { h } from './dom.js';
-
 /** Writes to the two live regions: assertive for critical arrivals, polite (batched) for the rest. */
 export interface Announcer {
-  /** The two regions, to append once, empty, when the element connects. */
-  readonly regions: HTMLElement[];
+  /**
+   * Queued: texts that arrive together are read as one announcement, and a later one waits until
+   * the previous one has had time to be read, so no critical alert is cut off by the next.
+   */
   assertive(text: string): void;
   /** Queued and sent together after a short pause, so a burst of updates is one announcement. */
   polite(text: string, summary: (texts: string[]) => string): void;
@@ -11,43 +11,68 @@ export interface Announcer {
 }
 
 const BATCH_MS = 2000;
+// Gathers a burst of critical alerts (several SSE events in a row) into one announcement.
+const GATHER_MS = 100;
+// A screen reader speaks about 15 characters a second; the next write waits that long.
+const READ_MS_PER_CHAR = 70;
 const MAX_LENGTH = 300;
 
-/**
- * Creates the announcer. Regions exist before any text is written (a region inserted already
- * filled is not announced), and each write clears the region first so the same text twice is
- * announced twice. Text only: screen readers do not reliably read markup across a shadow root.
- */
-export function createAnnouncer(): Announcer {
-  const politeRegion = h('div', { class: 'vh', role: 'status', 'aria-live': 'polite' });
-  const alertRegion = h('div', { class: 'vh', role: 'alert' });
-  let queue: string[] = [];
-  let summarise: (texts: string[]) => string = (texts) => texts.join(' ');
-  let batch: ReturnType<typeof setTimeout> | undefined;
-  let writes: ReturnType<typeof setTimeout> | undefined;
+interface Queue {
+  region: HTMLElement;
+  texts: string[];
+  timer: ReturnType<typeof setTimeout> | undefined;
+}
 
-  const write = (region: HTMLElement, text: string): void => {
-    region.textContent = '';
-    writes = setTimeout(() => (region.textContent = text.slice(0, MAX_LENGTH)), 100);
+/**
+ * Creates the announcer over the two regions the element put in its shadow root when it connected
+ * (a region inserted already filled is not announced): polite (`role=status`), then assertive
+ * (`role=alert`). Each write clears the region first so the same text twice is announced twice.
+ * Text only: screen readers do not reliably read markup across a shadow root.
+ *
+ * @param regions - The polite and the assertive region, empty.
+ */
+export function createAnnouncer([politeRegion, alertRegion]: readonly HTMLElement[]): Announcer {
+  const polite: Queue = { region: politeRegion!, texts: [], timer: undefined };
+  const assertive: Queue = { region: alertRegion!, texts: [], timer: undefined };
+  let summarise: (texts: string[]) => string = (texts) => texts.join(' ');
+
+  // After `wait`, everything queued goes out as one text: the region is cleared, written a moment
+  // later (a change is what screen readers announce), then held while it is read. Texts queued
+  // meanwhile wait for the next round instead of cutting the current one off.
+  const run = (q: Queue, wait: number, combine: (texts: string[]) => string): void => {
+    if (q.timer !== undefined || q.texts.length === 0) return;
+    q.timer = setTimeout(() => {
+      const text = combine(q.texts);
+      q.texts = [];
+      q.region.textContent = '';
+      q.timer = setTimeout(() => {
+        q.region.textContent = text;
+        q.timer = setTimeout(() => {
+          q.timer = undefined;
+          run(q, wait, combine);
+        }, text.length * READ_MS_PER_CHAR);
+      }, 100);
+    }, wait);
   };
+  const sentences = (texts: string[]): string =>
+    texts.map((text) => (/[.!?…]$/.test(text) ? text : `${text}.`)).join(' ');
 
   return {
-    regions: [politeRegion, alertRegion],
-    assertive: (text) => write(alertRegion, text),
+    assertive(text) {
+      assertive.texts.push(text.slice(0, MAX_LENGTH));
+      run(assertive, GATHER_MS, (texts) => (texts.length === 1 ? texts[0]! : sentences(texts)));
+    },
     polite(text, summary) {
-      queue.push(text);
+      polite.texts.push(text);
       summarise = summary;
-      batch ??= setTimeout(() => {
-        batch = undefined;
-        write(politeRegion, queue.length === 1 ? queue[0]! : summarise(queue));
-        queue = [];
-      }, BATCH_MS);
+      run(polite, BATCH_MS, (texts) => (texts.length === 1 ? texts[0]! : summarise(texts)).slice(0, MAX_LENGTH));
     },
     stop() {
-      clearTimeout(batch);
-      clearTimeout(writes);
-      batch = undefined;
-      queue = [];
+      for (const q of [polite, assertive]) {
+        clearTimeout(q.timer);
+        q.timer = undefined;
+        q.texts = [];
+      }
     },
   };
 }

@@ -1,4 +1,5 @@
 import type { ContrastModule } from './contrast-check.js';
+import type { LiveModule } from './chunks.js';
 import type { PanelModule } from './panel-types.js';
 
 // Read while the script itself runs: document.currentScript is null in any later callback.
@@ -15,3 +16,6 @@ export const loadPanel = (): Promise<PanelModule> => load('panel');
 
 /** Script-tag build: loads `banditore-alerts.contrast.js` from next to the script. */
 export const loadContrastCheck = (): Promise<ContrastModule> => load('contrast');
+
+/** Script-tag build: loads `banditore-alerts.live.js` from next to the script. */
+export const loadLive = (): Promise<LiveModule> => load('live');

@@ -1,5 +1,6 @@
 /**
- * Side-effect entry: importing it registers `<banditore-alerts>`.
+ * Side-effect entry: importing it registers `<banditore-alerts>`. On a server (server-side
+ * rendering) it registers nothing and does not throw; the browser registers the tag when it loads it.
  *
  * @example
  * ```ts
@@ -9,6 +10,6 @@
  */
 import { defineBanditoreAlerts } from './register.js';
 
-defineBanditoreAlerts();
+if (typeof customElements !== 'undefined') defineBanditoreAlerts();
 
 export { defineBanditoreAlerts };

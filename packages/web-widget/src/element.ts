@@ -1,10 +1,11 @@
-import { createAnnouncer, type Announcer } from './announcer.js';
+import type { Announcer } from './announcer.js';
 import { ATTRIBUTES, CONNECTION_ATTRIBUTES, readConfig, type WidgetConfig } from './config.js';
 import { createDismissals, type Dismissals } from './dismissals.js';
+import { h } from './dom.js';
 import { t } from './i18n.js';
-import { startLive, type Live, type LiveStatus } from './live.js';
+import type { Live, LiveStatus } from './live.js';
 import { LEVELS, infoFor, parseAlert, parseFeed, safeUrl, type FeedMeta, type WidgetAlert } from './model.js';
-import { loadContrastCheck, loadPanel } from './chunks.js';
+import { loadContrastCheck, loadLive, loadPanel } from './chunks.js';
 import { createView, type View } from './view.js';
 
 /** `detail` of the `banditore-update` event. */
@@ -17,6 +18,11 @@ export interface UpdateDetail {
 }
 
 const rank = (alert: WidgetAlert): number => LEVELS.indexOf(alert.level);
+
+// A server (Node, server-side rendering) has no HTMLElement: the class is still declared on a
+// stand-in so that importing the package is safe anywhere; only defining the element needs a
+// browser (as github/relative-time-element does it).
+const Base: typeof HTMLElement = globalThis.HTMLElement ?? (class {} as typeof HTMLElement);
 
 /**
  * `<banditore-alerts>`: the comune's active alerts, live, in an open shadow root.
@@ -37,12 +43,15 @@ const rank = (alert: WidgetAlert): number => LEVELS.indexOf(alert.level);
  * </banditore-alerts>
  * ```
  */
-export class BanditoreAlertsElement extends HTMLElement {
+export class BanditoreAlertsElement extends Base {
   /** Attributes whose changes the element reacts to. */
   static readonly observedAttributes = ATTRIBUTES;
 
   #view: View | undefined;
   #announcer: Announcer | undefined;
+  #regions: HTMLElement[] | undefined;
+  // Bumped by each (re)connection, so a live module that arrives late starts nothing stale.
+  #generation = 0;
   #live: Live | undefined;
   #dismissals: Dismissals | undefined;
   #alerts = new Map<string, WidgetAlert>();
@@ -77,8 +86,13 @@ export class BanditoreAlertsElement extends HTMLElement {
 
   connectedCallback(): void {
     const config = readConfig(this);
-    this.#announcer ??= createAnnouncer();
-    this.#view ??= createView(this.shadowRoot!, this.#announcer.regions, {
+    // The live regions exist, empty, before anything is announced (a region inserted already
+    // filled is not read); the announcer that writes to them arrives with the live module.
+    this.#regions ??= [
+      h('div', { class: 'vh', role: 'status', 'aria-live': 'polite' }),
+      h('div', { class: 'vh', role: 'alert' }),
+    ];
+    this.#view ??= createView(this.shadowRoot!, this.#regions, {
       config: () => readConfig(this),
       data: () => ({ alerts: this.#alerts, meta: this.#meta, status: this.#status, loaded: this.#loaded }),
       dismissals: () => this.#dismissals!,
@@ -91,6 +105,7 @@ export class BanditoreAlertsElement extends HTMLElement {
   }
 
   disconnectedCallback(): void {
+    this.#generation++;
     this.#live?.stop();
     this.#live = undefined;
     this.#announcer?.stop();
@@ -106,6 +121,7 @@ export class BanditoreAlertsElement extends HTMLElement {
   #connectFeed(config: WidgetConfig): void {
     this.#live?.stop();
     this.#live = undefined;
+    const generation = ++this.#generation;
     const feed = httpUrl(config.feed);
     this.#dismissals = createDismissals(config.rememberDismissals, feed ?? '');
     if (!feed) {
@@ -114,27 +130,38 @@ export class BanditoreAlertsElement extends HTMLElement {
       return;
     }
     const stream = config.stream ? new URL(config.stream, document.baseURI).href : undefined;
-    this.#live = startLive({
-      feedUrl: feed,
-      streamUrl: stream,
-      mode: config.live,
-      pollMs: config.pollMs,
-      preview: config.preview,
-      onDocument: (raw) => this.#onDocument(raw),
-      onUpsert: (raw) => {
-        const alert = parseAlert(raw);
-        if (!alert) return;
-        const next = new Map(this.#alerts);
-        for (const reference of alert.references) next.delete(reference);
-        next.set(alert.id, alert);
-        this.#apply(next, this.#meta?.revision ?? 0);
+    void loadLive().then(
+      ({ startLive, createAnnouncer }) => {
+        if (generation !== this.#generation) return;
+        this.#announcer ??= createAnnouncer(this.#regions!);
+        this.#live = startLive({
+          feedUrl: feed,
+          streamUrl: stream,
+          mode: config.live,
+          pollMs: config.pollMs,
+          preview: config.preview,
+          onDocument: (raw) => this.#onDocument(raw),
+          onUpsert: (raw) => {
+            const alert = parseAlert(raw);
+            if (!alert) return;
+            const next = new Map(this.#alerts);
+            for (const reference of alert.references) next.delete(reference);
+            next.set(alert.id, alert);
+            this.#apply(next, this.#meta?.revision ?? 0);
+          },
+          onRemove: (id) => {
+            const next = new Map(this.#alerts);
+            if (next.delete(id)) this.#apply(next, this.#meta?.revision ?? 0);
+          },
+          onStatus: (status, retryInMs) => this.#setStatus(status, retryInMs),
+        });
       },
-      onRemove: (id) => {
-        const next = new Map(this.#alerts);
-        if (next.delete(id)) this.#apply(next, this.#meta?.revision ?? 0);
+      () => {
+        if (generation !== this.#generation) return;
+        this.#setStatus('error');
+        this.#emit('banditore-error', { code: 'LIVE_LOAD_FAILED', message: 'live module not loaded' });
       },
-      onStatus: (status, retryInMs) => this.#setStatus(status, retryInMs),
-    });
+    );
   }
 
   #onDocument(raw: unknown): { sse?: string } | undefined {
@@ -179,8 +206,8 @@ export class BanditoreAlertsElement extends HTMLElement {
       if (!visible.has(alert.id)) continue;
       if (!this.#emit('banditore-alert', { alert, reason }, true) || config.announce === 'off') continue;
       const text = `${t(config.lang, alert.level)}: ${infoFor(alert, config.lang).headline}`;
-      if (alert.level === 'critical' && config.announce === 'auto') this.#announcer!.assertive(text);
-      else this.#announcer!.polite(text, (texts) => t(config.lang, 'newMany', texts.length, texts.join('; ')));
+      if (alert.level === 'critical' && config.announce === 'auto') this.#announcer?.assertive(text);
+      else this.#announcer?.polite(text, (texts) => t(config.lang, 'newMany', texts.length, texts.join('; ')));
     }
   }
 

@@ -37,7 +37,8 @@ export type PanelKey = keyof typeof it;
 
 /** The panel's own strings (kept out of the core bundle), with `{0}` replaced by `arg`. */
 export function pt(language: UiLanguage, key: PanelKey, arg = ''): string {
-  return (language === 'en' ? en : it)[key].replace('{0}', arg);
+  // A replacer function, not a string: `$&` or `$\`` in a comune's name must stay as written.
+  return (language === 'en' ? en : it)[key].replace('{0}', () => arg);
 }
 
 /** Both dictionaries, for the completeness test. */

@@ -22,4 +22,9 @@ export interface PanelModule {
    * @returns A function that moves focus to the panel's heading.
    */
   mountPanel(box: HTMLElement, data: PanelData): () => void;
+  /**
+   * Opens the panel under `button` (or closes it when `toggle` is set and it is open), keeping
+   * `aria-expanded` in step; Escape and the close button return focus to `button`.
+   */
+  showPanel(button: HTMLElement, box: HTMLElement, toggle: boolean, data: () => Omit<PanelData, 'onClose'>): void;
 }

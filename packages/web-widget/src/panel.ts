@@ -147,3 +147,42 @@ export function mountPanel(box: HTMLElement, data: PanelData): () => void {
   );
   return () => heading.focus();
 }
+
+const wired = new WeakSet<HTMLElement>();
+
+/**
+ * Opens the panel under `button`, drawing it afresh, or closes it when `toggle` is set and it is
+ * open. `aria-expanded` on the button is the panel's state; closing (Escape, the close button, the
+ * subscribe button again) hides the panel and returns focus to the button.
+ *
+ * @param button - The subscribe button.
+ * @param box - The panel container.
+ * @param toggle - Close the panel if it is open.
+ * @param data - Reads the current language, heading level, feed and topics.
+ */
+export function showPanel(
+  button: HTMLElement,
+  box: HTMLElement,
+  toggle: boolean,
+  data: () => Omit<PanelData, 'onClose'>,
+): void {
+  const close = (): void => {
+    button.setAttribute('aria-expanded', 'false');
+    box.hidden = true;
+    button.focus();
+  };
+  if (button.getAttribute('aria-expanded') === 'true') {
+    if (toggle) close();
+    return;
+  }
+  if (!wired.has(box)) {
+    wired.add(box);
+    box.addEventListener('keydown', (event) => {
+      if (event.key === 'Escape' && !box.hidden) close();
+    });
+  }
+  const focus = mountPanel(box, { ...data(), onClose: close });
+  button.setAttribute('aria-expanded', 'true');
+  box.hidden = false;
+  focus();
+}

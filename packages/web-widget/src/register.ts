@@ -6,6 +6,7 @@ import { BanditoreAlertsElement } from './element.js';
  *
  * @param tagName - The tag to register. @defaultValue `"banditore-alerts"`
  * @returns The constructor registered under that name (ours, or the one registered first).
+ * @throws Error outside a browser (no `customElements`); importing the package is safe anywhere.
  * @example
  * ```ts
  * import { defineBanditoreAlerts } from '@banditore/web-widget';
@@ -13,6 +14,9 @@ import { BanditoreAlertsElement } from './element.js';
  * ```
  */
 export function defineBanditoreAlerts(tagName = 'banditore-alerts'): CustomElementConstructor {
+  if (typeof customElements === 'undefined') {
+    throw new Error('defineBanditoreAlerts needs a browser: there is no customElements registry here');
+  }
   const existing = customElements.get(tagName);
   if (existing) return existing;
   // A second name needs its own subclass: one constructor cannot be registered twice.

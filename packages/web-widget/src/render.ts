@@ -1,5 +1,5 @@
 import { formatDate, h } from './dom.js';
-import { t, type UiLanguage } from './i18n.js';
+import { parts, t, type UiLanguage } from './i18n.js';
 import { infoFor, type WidgetAlert } from './model.js';
 
 /** How to draw alerts. */
@@ -28,8 +28,13 @@ export function renderAlert(
 ): HTMLLIElement {
   const { lang } = ctx;
   const info = infoFor(alert, lang);
-  // Text in another language than the page's is marked so screen readers switch voice (WCAG 3.1.2).
-  const textLang = info.language.split('-')[0] === lang ? undefined : info.language;
+  // Text in another language than the widget's is marked so screen readers switch voice (WCAG 3.1.2):
+  // the chosen info block has its language; the alert's own fields (event, area, sender, link
+  // labels) are in the feed's default language, the one of its first info block.
+  const other = (language: string): string | undefined => (language.split('-')[0] === lang ? undefined : language);
+  const textLang = other(info.language);
+  const feedLang = other(alert.info[0]!.language);
+  const feedText = (text: string): HTMLSpanElement => h('span', { lang: feedLang }, text);
   const when = (iso: string): string => formatDate(iso, lang);
   const status = alert.status === 'Exercise' ? 'exercise' : alert.status === 'Test' ? 'test' : undefined;
   const title = [
@@ -38,7 +43,8 @@ export function renderAlert(
       { class: 'lab' },
       status && `${t(lang, status)} · `,
       t(lang, alert.level),
-      alert.event && ` · ${alert.event}`,
+      alert.event && ' · ',
+      alert.event && feedText(alert.event),
       h('span', { class: 'vh' }, ': '),
     ),
     h('span', { lang: textLang }, info.headline),
@@ -63,16 +69,20 @@ export function renderAlert(
     h(
       'div',
       { class: 'meta', part: 'meta' },
-      alert.area && h('p', null, t(lang, 'where', alert.area)),
+      alert.area && h('p', null, ...parts(lang, 'where', [feedText(alert.area)])),
       validity && h('p', null, validity),
-      alert.sender && h('p', null, t(lang, 'source', alert.sender)),
+      alert.sender && h('p', null, ...parts(lang, 'source', [feedText(alert.sender)])),
     ),
     alert.links.length > 0 &&
       h(
         'ul',
         { class: 'lk' },
         ...alert.links.map((link) =>
-          h('li', null, h('a', { href: link.url, rel: 'noopener noreferrer', part: 'link' }, link.label)),
+          h(
+            'li',
+            null,
+            h('a', { href: link.url, rel: 'noopener noreferrer', part: 'link', lang: feedLang }, link.label),
+          ),
         ),
       ),
     dismissButton && h('div', { class: 'row' }, dismissButton),

@@ -7,11 +7,13 @@ const file = (name: string): Buffer => readFileSync(new URL(name, dir));
 const gzipped = (name: string): number => gzipSync(file(name), { level: 9 }).length;
 
 describe('script-tag bundle', () => {
-  it('keeps the core bundle within 8 kB gzipped', () => {
-    expect(gzipped('banditore-alerts.js')).toBeLessThanOrEqual(8 * 1024);
+  it('keeps the core bundle within 8 kB gzipped, with room left for the push button', () => {
+    // 200 B stay free for a subscribe-to-push button that loads its own chunk, like the panel.
+    expect(gzipped('banditore-alerts.js')).toBeLessThanOrEqual(8 * 1024 - 200);
   });
 
-  it('keeps the lazily loaded chunks small (panel with QR encoder ≤ 6.5 kB, contrast check ≤ 1.5 kB)', () => {
+  it('keeps the lazily loaded chunks small (live ≤ 1.5 kB, panel with QR encoder ≤ 6.5 kB, contrast ≤ 1.5 kB)', () => {
+    expect(gzipped('banditore-alerts.live.js')).toBeLessThanOrEqual(1.5 * 1024);
     expect(gzipped('banditore-alerts.panel.js')).toBeLessThanOrEqual(6.5 * 1024);
     expect(gzipped('banditore-alerts.contrast.js')).toBeLessThanOrEqual(1.5 * 1024);
   });
@@ -22,21 +24,23 @@ describe('script-tag bundle', () => {
     expect(core).toContain('banditore-alerts.${');
   });
 
-  it.each(['banditore-alerts.js', 'banditore-alerts.panel.js', 'banditore-alerts.contrast.js'])(
-    'uses no HTML or code sinks: %s',
-    (name) => {
-      const code = file(name).toString();
-      for (const sink of [
-        'innerHTML',
-        'outerHTML',
-        'insertAdjacentHTML',
-        'document.write',
-        'eval(',
-        'new Function',
-        '.cookie',
-      ]) {
-        expect(code, sink).not.toContain(sink);
-      }
-    },
-  );
+  it.each([
+    'banditore-alerts.js',
+    'banditore-alerts.live.js',
+    'banditore-alerts.panel.js',
+    'banditore-alerts.contrast.js',
+  ])('uses no HTML or code sinks: %s', (name) => {
+    const code = file(name).toString();
+    for (const sink of [
+      'innerHTML',
+      'outerHTML',
+      'insertAdjacentHTML',
+      'document.write',
+      'eval(',
+      'new Function',
+      '.cookie',
+    ]) {
+      expect(code, sink).not.toContain(sink);
+    }
+  });
 });

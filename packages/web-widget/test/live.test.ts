@@ -78,6 +78,42 @@ describe('<banditore-alerts> live updates', () => {
     await eventually(async () => (await ids(p)).length === 1, 'the removal');
   });
 
+  it('reads each of several critical alerts that arrive together, none cut off by the next', async () => {
+    const { page: p, feed } = await open();
+    await eventually(async () => (await status(p)) === 'live', 'the stream to open');
+    // Every text the assertive region holds, with when it was written.
+    await p.locator('banditore-alerts').evaluate((el) => {
+      const region = el.shadowRoot!.querySelector('[role="alert"]')!;
+      const log: { text: string; at: number }[] = [];
+      (window as unknown as { __assertive: typeof log }).__assertive = log;
+      new MutationObserver(() => log.push({ text: region.textContent ?? '', at: performance.now() })).observe(region, {
+        childList: true,
+        characterData: true,
+        subtree: true,
+      });
+    });
+    const headlines = [1, 2, 3, 4, 5].map((n) => `Evacuazione della zona ${n}`);
+    headlines.forEach((headline, index) =>
+      feed.upsert({ ...announcementFor('critical'), id: `rossa-${index}`, content: { it: { headline } } }),
+    );
+    // A screen reader reads a live region's text only if it stays there: count the texts that
+    // were not replaced within a second (or are still there).
+    const read = () =>
+      p.evaluate(() => {
+        const log = (window as unknown as { __assertive: { text: string; at: number }[] }).__assertive;
+        const now = performance.now();
+        return log.filter((entry, i) => (log[i + 1]?.at ?? now) - entry.at >= 1000).map((entry) => entry.text);
+      });
+    await eventually(
+      async () => {
+        const texts = await read();
+        return headlines.every((headline) => texts.some((text) => text.includes(headline)));
+      },
+      'every critical alert to be read',
+      60_000,
+    );
+  });
+
   it('batches polite announcements and stays silent with announce="off"', async () => {
     const { page: p, feed } = await open();
     await eventually(async () => (await status(p)) === 'live', 'the stream to open');

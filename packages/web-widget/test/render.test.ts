@@ -171,8 +171,31 @@ describe('<banditore-alerts> rendering', () => {
     const p = await open(['critical', 'info'], {}, { lang: 'en' });
     await expect(p.getByRole('region', { name: 'Alerts from the Comune of Prova' }).count()).resolves.toBe(1);
     await expect(p.getByText('What to do').count()).resolves.toBe(1);
-    // The Italian feed text is marked as Italian inside the English page.
-    await expect(p.locator('banditore-alerts .h span[lang="it"]').count()).resolves.toBe(2);
+    // The Italian feed text is marked as Italian inside the English page: both headlines and the
+    // critical alert's event.
+    await expect(p.locator('banditore-alerts .h span[lang="it"]').count()).resolves.toBe(3);
+  });
+
+  it('marks each piece of an English widget with the language it is in (WCAG 3.1.2)', async () => {
+    const p = await open(['critical'], {}, { lang: 'de' });
+    // The page is German, so the widget's own Italian words say so instead of inheriting "de".
+    await expect(p.locator('banditore-alerts [part="container"]').getAttribute('lang')).resolves.toBe('it');
+    const en = await open(['critical'], { lang: 'en' }, { lang: 'en' });
+    const card = en.locator('banditore-alerts li[data-id="allerta-rossa"]');
+    const italian = await card.locator('[lang="it"]').allTextContents();
+    // Feed text: the event, headline, body, instruction, area, sender and link label.
+    expect(italian).toEqual(
+      expect.arrayContaining([
+        'Allerta meteo idrogeologica',
+        'Esondazione del fiume Esino: lasciate i piani bassi',
+        'Zone lungo il fiume Esino',
+        'Comune di Prova — Protezione Civile',
+        'Bollettino della Protezione Civile',
+      ]),
+    );
+    // The widget's own words stay outside them, in English.
+    await expect(card.locator('.meta p').first().textContent()).resolves.toBe('Where: Zone lungo il fiume Esino');
+    for (const text of italian) expect(text).not.toMatch(/^(Where|Source|What to do|Red alert)/);
   });
 
   it('lets keyboard users dismiss non-critical alerts, never critical ones, and keeps focus in the widget', async () => {

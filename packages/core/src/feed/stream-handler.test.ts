@@ -39,12 +39,12 @@ async function next(events: AsyncGenerator<Event>): Promise<Event> {
   return result.value;
 }
 
+// Process-level limits scale on slow or busy machines: BANDITORE_TEST_SLOWDOWN=4 gives four times as long.
+const SLOWDOWN = Math.max(1, Number(process.env.BANDITORE_TEST_SLOWDOWN ?? 1) || 1);
+
+/** Polls until `check()` holds; a hang is caught by the test's own timeout, not by a budget here. */
 async function waitFor(check: () => boolean): Promise<void> {
-  const deadline = Date.now() + 5_000;
-  while (!check()) {
-    if (Date.now() > deadline) throw new Error('condition not reached within 5 s');
-    await new Promise((resolve) => setTimeout(resolve, 10));
-  }
+  while (!check()) await new Promise((resolve) => setTimeout(resolve, 10));
 }
 
 describe('feed event stream', () => {
@@ -153,7 +153,8 @@ describe('feed event stream', () => {
     expect(clock.pending()).toBe(0);
   });
 
-  it('holds many idle clients and reaches each of them with one upsert', async () => {
+  // 200 real connections: the limit is for a hang only, and scales on a slow machine.
+  it('holds many idle clients and reaches each of them with one upsert', { timeout: 60_000 * SLOWDOWN }, async () => {
     const url = await start();
     const clients = await Promise.all(Array.from({ length: 200 }, () => connect(url)));
     for (const client of clients) {

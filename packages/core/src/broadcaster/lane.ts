@@ -195,6 +195,8 @@ export class Lane {
     let result: SendResult;
     try {
       const options = pacer.begin(item.subscriberId, source.signal);
+      options.runId = source.runId;
+      options.deliveryId = item.deliveryId;
       result = await this.channel.send(item.address, source.renderedFor(item.language), options);
     } catch {
       // The contract says send() resolves; a throw is a channel bug. Its error may hold personal

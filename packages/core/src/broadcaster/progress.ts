@@ -1,4 +1,5 @@
 import type { AnyChannel } from '../channel/channel.js';
+import type { ReceiptCounts } from '../store/receipt-store.js';
 import type { QueueAhead } from './queue-ahead.js';
 import type { RunChannel } from './run-channel.js';
 import type { ChannelProgress, RunProgress } from './types.js';
@@ -29,6 +30,12 @@ export interface SnapshotInputs {
  */
 export class ProgressTracker {
   readonly #samples = new Map<string, Sample[]>();
+  readonly #receipts = new Map<string, ReceiptCounts>();
+
+  /** Keeps the latest receipt counts of the run, shown by the next snapshots. */
+  setReceipts(counts: readonly ReceiptCounts[]): void {
+    for (const entry of counts) this.#receipts.set(entry.channel, entry);
+  }
 
   /** Records the current counters; call at each progress tick (monotonic time). */
   sample(sources: readonly RunChannel[], now: number): void {
@@ -77,6 +84,7 @@ export class ProgressTracker {
         else if (!running) state = source.state === 'cancelled' || source.state === 'expired' ? 'running' : 'stopped';
         else if (inputs.storeStalled) state = 'stalled';
         else if (inputs.pausedUntil(source.channel) > 0) state = 'paused';
+        else if (heldByQuota(inputs.channels.get(source.channel))) state = 'held';
         else if (ahead) state = 'waiting';
         else state = 'running';
         // A stalled store sends nothing until it recovers: no honest ETA.
@@ -94,6 +102,11 @@ export class ProgressTracker {
           state,
         };
         if (state === 'waiting' && ahead) progress.waitingBehind = ahead.priority;
+        const receipts = this.#receipts.get(source.channel);
+        if (receipts || inputs.channels.get(source.channel)?.receipts) {
+          progress.delivered = receipts?.delivered ?? 0;
+          progress.read = receipts?.read ?? 0;
+        }
         return progress;
       }),
     };
@@ -148,4 +161,9 @@ export class ProgressFeed {
     };
     return iterator;
   }
+}
+
+/** Whether a rolling quota the channel shares (a daily messaging limit) is holding sends now. */
+function heldByQuota(channel: AnyChannel | undefined): boolean {
+  return channel?.limits.shared?.some((budget) => budget.quota?.holding() === true) ?? false;
 }

@@ -1,3 +1,4 @@
+import type { ReceiptCounts } from '../store/receipt-store.js';
 import type { DeliveryCounts, RunRecord } from '../store/run-store.js';
 import type { RunChannel } from './run-channel.js';
 import type { ChannelReport, RunReport } from './types.js';
@@ -13,6 +14,8 @@ export interface ReportInputs {
   skipped?: ReadonlyMap<string, string>;
   startedAt: number;
   finishedAt: number;
+  /** Receipt counts of the channels that have receipts (absent for the others). */
+  receipts?: readonly ReceiptCounts[];
 }
 
 /**
@@ -39,6 +42,12 @@ export function buildReport(inputs: ReportInputs): RunReport {
       ambiguous: (entry?.ambiguous ?? 0) + (source?.ambiguousRetries ?? 0),
       byCode: { ...(entry?.byCode ?? {}) },
     };
+    const receipts = inputs.receipts?.find((entry) => entry.channel === audience.channel);
+    if (receipts) {
+      report.delivered = receipts.delivered;
+      report.read = receipts.read;
+      report.failedAfterSend = receipts.failed;
+    }
     if (!source) report.stoppedCode = inputs.skipped?.get(audience.channel) ?? 'CHANNEL_NOT_CONFIGURED';
     else if (source.state === 'stopped') report.stoppedCode = source.stoppedCode ?? 'STOPPED';
     else if (source.state === 'lost-lease') report.stoppedCode = 'LEASE_LOST';

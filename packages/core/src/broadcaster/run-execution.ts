@@ -2,6 +2,7 @@ import { setMaxListeners } from 'node:events';
 import type { AnyChannel } from '../channel/channel.js';
 import type { RunRecord, Store } from '../store/run-store.js';
 import type { Clock } from '../util/clock.js';
+import type { ReceiptCounts } from '../store/receipt-store.js';
 import type { BroadcastEvent } from './events.js';
 import type { FeedSync } from './feed-sync.js';
 import type { Lane } from './lane.js';
@@ -59,6 +60,7 @@ export class RunExecution implements BroadcastRun {
   readonly #context: RunContext;
   readonly #abort = new AbortController();
   readonly #tracker = new ProgressTracker();
+  #readingReceipts = false;
   readonly #feed = new ProgressFeed();
   readonly #startedAt: number;
   readonly #expiresAt: number;
@@ -177,6 +179,7 @@ export class RunExecution implements BroadcastRun {
       {
         onProgress: () => {
           this.#tracker.sample(this.#sources, pacing.now());
+          this.#refreshReceipts();
           const progress = this.progress();
           this.#feed.publish(progress);
           emit({ type: 'run.progress', at: clock.now(), progress });
@@ -187,6 +190,47 @@ export class RunExecution implements BroadcastRun {
         onExpired: () => this.#halt('expired'),
       },
     );
+  }
+
+  /** Whether a channel of this run reports delivery receipts. */
+  #hasReceipts(): boolean {
+    return this.#sources.some((source) => this.#context.channels.get(source.channel)?.receipts === true);
+  }
+
+  /** Receipt counts of the channels with receipts (zeros until the first arrive). */
+  async #readReceipts(): Promise<ReceiptCounts[]> {
+    if (!this.#hasReceipts()) return [];
+    const stored = await this.#context.store.receiptCounts(this.id);
+    return this.#sources
+      .filter((source) => this.#context.channels.get(source.channel)?.receipts === true)
+      .map(
+        (source) =>
+          stored.find((entry) => entry.channel === source.channel) ?? {
+            channel: source.channel,
+            sent: 0,
+            delivered: 0,
+            read: 0,
+            failed: 0,
+            byCode: {},
+          },
+      );
+  }
+
+  /**
+   * Receipts come from the provider's webhook, not from the lanes: read them for the next
+   * snapshot, one read at a time, only for runs on channels that have them.
+   */
+  #refreshReceipts(): void {
+    if (this.#readingReceipts || !this.#hasReceipts()) return;
+    this.#readingReceipts = true;
+    this.#readReceipts()
+      .then(
+        (counts) => this.#tracker.setReceipts(counts),
+        (error: unknown) => this.#context.onStoreError('receiptCounts', error),
+      )
+      .finally(() => {
+        this.#readingReceipts = false;
+      });
   }
 
   async #finish(): Promise<RunReport> {
@@ -216,9 +260,12 @@ export class RunExecution implements BroadcastRun {
     await this.#renewing;
     await store.releaseLease(this.id, leaseOwner);
     if (status === 'cancelled' || status === 'expired') await this.#context.feed.withdraw(this.#record);
+    const receipts = await this.#readReceipts();
+    this.#tracker.setReceipts(receipts);
     const report = buildReport({
       record: this.#record,
       status,
+      receipts,
       counts: await store.deliveryCounts(this.id),
       sources: this.#sources,
       skipped: this.#skipped,

@@ -86,6 +86,13 @@ export interface ChannelProgress {
   state: 'running' | 'paused' | 'waiting' | 'stalled' | 'stopped' | 'done';
   /** While `waiting`: the priority of the run ahead. */
   waitingBehind?: Priority;
+  /**
+   * Channels with delivery receipts only (`Channel.receipts`): messages that reached the phone
+   * (delivered or read), as the provider's receipts have reported so far.
+   */
+  delivered?: number;
+  /** Channels with delivery receipts only: messages read (where the citizen has read receipts on). */
+  read?: number;
 }
 
 /** A snapshot of a run's progress. */
@@ -111,6 +118,15 @@ export interface ChannelReport {
   byCode: Record<string, number>;
   /** Set when the channel was stopped (credentials, account); deliveries stay pending for `resume()`. */
   stoppedCode?: string;
+  /**
+   * Channels with delivery receipts only: messages that reached the phone by the time of the
+   * report. Receipts keep arriving afterwards: `store.receiptCounts(runId)` has the latest.
+   */
+  delivered?: number;
+  /** Channels with delivery receipts only: messages read by the time of the report. */
+  read?: number;
+  /** Channels with delivery receipts only: messages the provider accepted, then reported failed. */
+  failedAfterSend?: number;
 }
 
 /** The final report of a run. Ids and counts only. */

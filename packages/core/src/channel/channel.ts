@@ -85,6 +85,14 @@ export interface SendOptions {
    * called outside a broadcaster (tests, scripts): then do not wait.
    */
   nextRequest?: () => Promise<void>;
+  /**
+   * The broadcast run this send belongs to, set by the broadcaster. A channel whose provider
+   * echoes opaque data in its delivery receipts (WhatsApp's `biz_opaque_callback_data`) may send
+   * it along, so receipts are counted per run. Not personal data.
+   */
+  runId?: string;
+  /** The ledger's id of this delivery, set by the broadcaster (see `runId`). */
+  deliveryId?: string;
 }
 
 /**
@@ -100,6 +108,12 @@ export interface Channel<Rendered = unknown> {
   readonly limits: ChannelLimits;
   /** Validates addresses of this channel at the boundary (webhooks, imports). */
   readonly addressSchema: z.ZodType<string>;
+  /**
+   * Whether the provider reports delivery receipts for this channel (through a webhook into
+   * `Store.recordReceipts`): progress and reports then show delivered and read counts.
+   * @defaultValue `false`
+   */
+  readonly receipts?: boolean;
   /**
    * Turns an announcement into this channel's message, once per language.
    * Throws only for programmer errors; content the channel cannot represent must be shortened.

@@ -90,5 +90,12 @@ export * from './http/index.js';
 export { createBroadcaster } from './broadcaster/create-broadcaster.js';
 export type { BroadcasterTuning } from './broadcaster/options.js';
 export { createRateGate, type RateGate, type RateGateOptions } from './broadcaster/rate-gate.js';
+export {
+  createRollingQuota,
+  rollingQuotaBudget,
+  type QuotaForecast,
+  type RollingQuota,
+  type RollingQuotaOptions,
+} from './broadcaster/rolling-quota.js';
 export { DEFAULT_RETRY_POLICY, backoffDelay } from './broadcaster/retry-policy.js';
 export { createMemoryStore, type MemoryStoreOptions } from './store/memory-store.js';

@@ -34,13 +34,14 @@ export async function estimateRun(
       const recipients = expired ? 0 : await store.countAudience(audience);
       const rate = channel.limits.ratePerSecond;
       const cost = recipients > 0 ? await costOf(channel, announcement) : 1;
-      return {
+      const estimate: ChannelEstimate = {
         channel: audience.channel,
         recipients,
         ratePerSecond: rate,
         cost,
         seconds: Number.isFinite(rate) ? (recipients * cost) / rate : 0,
       };
+      return withQuota(estimate, channel, now);
     }),
   );
   return {
@@ -59,4 +60,17 @@ async function costOf(channel: AnyChannel, announcement: Announcement): Promise<
     rendered.set(language, await channel.render(announcement, language));
   const costs = costsOf(channel, rendered);
   return costs ? Math.max(...costs.values()) : 1;
+}
+
+/** Adds what a rolling quota (a daily messaging limit) holds back, and when the last goes out. */
+function withQuota(estimate: ChannelEstimate, channel: AnyChannel, now: number): ChannelEstimate {
+  let latest: { recipients: number; lastAt: number } | undefined;
+  for (const budget of channel.limits.shared ?? []) {
+    const forecast = budget.quota?.forecast(estimate.recipients * estimate.cost, now);
+    if (forecast?.lastAt === undefined) continue;
+    const recipients = Math.ceil(forecast.held / estimate.cost);
+    if (!latest || forecast.lastAt > latest.lastAt) latest = { recipients, lastAt: forecast.lastAt };
+  }
+  if (!latest) return estimate;
+  return { ...estimate, held: latest, seconds: Math.max(estimate.seconds, (latest.lastAt - now) / 1000) };
 }

@@ -83,7 +83,11 @@ export interface ChannelProgress {
    * emergency) goes first on this channel; `stalled` while the store cannot write outcomes
    * (sending holds back until it can); `stopped` when the channel cannot send at all.
    */
-  state: 'running' | 'paused' | 'waiting' | 'stalled' | 'stopped' | 'done';
+  /**
+   * `held`: the channel's rolling quota (WhatsApp's daily messaging limit) is used up; the rest
+   * goes out as earlier sends leave the moving window, nothing is failed.
+   */
+  state: 'running' | 'paused' | 'held' | 'waiting' | 'stalled' | 'stopped' | 'done';
   /** While `waiting`: the priority of the run ahead. */
   waitingBehind?: Priority;
   /**
@@ -185,6 +189,12 @@ export interface ChannelEstimate {
   ratePerSecond: number;
   /** Requests one message costs against the rate limit (parts of a split message); usually 1. */
   cost: number;
+  /**
+   * Set when a rolling quota (WhatsApp's daily messaging limit) cannot take every recipient now:
+   * how many must wait, and the wall time after which the last of them goes out (11,000 at
+   * tier 10,000: the last 1,000 go out tomorrow after 09:14). `seconds` includes the wait.
+   */
+  held?: { recipients: number; lastAt: number };
 }
 
 /** What a publish would do, computed before anything is sent. */

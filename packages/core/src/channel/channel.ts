@@ -1,5 +1,6 @@
 import type { z } from 'zod';
 import type { RateGate } from '../broadcaster/rate-gate.js';
+import type { RollingQuota } from '../broadcaster/rolling-quota.js';
 import type { Announcement } from '../domain/announcement.js';
 import type { Clock } from '../util/clock.js';
 import type { ChannelError } from './channel-error.js';
@@ -45,6 +46,11 @@ export interface SharedBudget {
    * built-in one. @defaultValue a sliding-window rate gate at `ratePerSecond`
    */
   readonly createGate?: (clock: Clock) => RateGate;
+  /**
+   * A rolling quota behind `createGate` (see `rollingQuotaBudget`): lets `estimate()` say when
+   * held recipients go out and progress show a run held by the quota. @defaultValue none
+   */
+  readonly quota?: RollingQuota;
 }
 
 /** How fast a channel may send. The broadcaster never exceeds these. */

@@ -116,6 +116,91 @@ describe('parseFeed', () => {
   });
 });
 
+describe('counterexamples found by generated input (regressions)', () => {
+  const feed = (overrides: Record<string, unknown>, alert: Record<string, unknown> = {}) =>
+    parseFeed({ version: 1, alerts: [raw(alert)], ...overrides });
+
+  it('does not throw on values whose toString is not a function', () => {
+    const poisoned = [{ toString: null }];
+    expect(() =>
+      feed({ revision: poisoned }, { revision: poisoned, allerta: poisoned, severity: poisoned }),
+    ).not.toThrow();
+    expect(feed({ revision: poisoned }, { revision: poisoned })?.alerts[0]?.revision).toBe(1);
+  });
+
+  test.each(['constructor', 'toString', '__proto__', 'hasOwnProperty'])(
+    'maps the prototype name %s to a plain level',
+    (name) => {
+      expect(levelOf({ allerta: name, severity: name })).toBe('info');
+      expect(parseAlert(raw({ allerta: name, severity: name }))?.level).toBe('info');
+    },
+  );
+
+  it('strips bidi and control characters from status, msgType and severity, and bounds them', () => {
+    const parsed = parseAlert(
+      raw({ status: 'Act\u202eual', msgType: 'Al\u0085ert', severity: `Sev\u0000ere${'x'.repeat(1e6)}` }),
+    );
+    expect(parsed).toMatchObject({ status: 'Actual', msgType: 'Alert' });
+    expect(parsed!.severity.length).toBeLessThanOrEqual(16);
+  });
+
+  it('keeps only ISO dates, so a lenient Date.parse cannot smuggle text in', () => {
+    const parsed = parseAlert(raw({ sent: '2025-06-01 (\u202eevil)', expires: '2099-06-01T10:00:00+02:00' }));
+    expect(parsed!.sent).toBeUndefined();
+    expect(parsed!.expires).toBe('2099-06-01T10:00:00+02:00');
+  });
+
+  it('removes C1 controls everywhere', () => {
+    expect(cleanText('a\u0080b\u009fc', 10)).toBe('abc');
+  });
+
+  it('cuts long text between grapheme clusters, never inside a surrogate pair or a flag', () => {
+    expect(cleanText('😀'.repeat(150), 200)).toBe(`${'😀'.repeat(99)}…`);
+    expect(cleanText('🇮🇹🇮🇹', 4)).toBe('…');
+    expect(cleanText('ab🇮🇹cd', 5)).toBe('ab…');
+  });
+
+  it('never gives a revision of Infinity, NaN or below zero', () => {
+    const parsed = parseFeed(JSON.parse('{"version":1,"revision":1e999,"alerts":[]}'));
+    expect(parsed?.meta.revision).toBe(0);
+    expect(feed({ revision: -3 })?.meta.revision).toBe(0);
+    expect(parseAlert(JSON.parse('{"id":"a","revision":-1e999,"info":[{"headline":"x"}]}'))?.revision).toBe(1);
+  });
+
+  it('validates the channels block: a WhatsApp number given as a JSON number is left out, not thrown on later', () => {
+    const parsed = feed({
+      channels: {
+        whatsapp: { number: 393331234567, optinKeyword: 'AVVISI' },
+        telegram: { bot: 'comune_jesi_bot', channel: 'no spaces allowed' },
+        page: 'javascript:alert(1)',
+      },
+    });
+    expect(parsed?.meta.channels).toEqual({ telegram: { bot: 'comune_jesi_bot', channel: undefined } });
+    expect(
+      feed({ channels: { whatsapp: { number: '393331234567', optinKeyword: 'AVVISI\u202e' } } })?.meta.channels
+        .whatsapp,
+    ).toEqual({
+      number: '393331234567',
+      optinKeyword: 'AVVISI',
+    });
+  });
+
+  it('cleans topics: slug ids, labels per language only, no prototype keys', () => {
+    const parsed = parseFeed(
+      JSON.parse(
+        '{"version":1,"alerts":[],"topics":[{"id":"meteo","label":{"it":"Meteo\\u202e","__proto__":{"x":1},"constructor":"c"}},{"id":"Not A Slug","label":{}}]}',
+      ),
+    );
+    expect(parsed?.meta.topics).toEqual([{ id: 'meteo', label: { it: 'Meteo' } }]);
+    expect(Object.getPrototypeOf(parsed!.meta.topics[0]!.label)).toBe(Object.prototype);
+  });
+
+  it('uses a live URL as given or not at all', () => {
+    expect(parseFeed({ version: 1, alerts: [], live: { sse: '/avvisi/stream' } })?.meta.sse).toBe('/avvisi/stream');
+    expect(parseFeed({ version: 1, alerts: [], live: { sse: '/avvisi/\u202estream' } })?.meta.sse).toBeUndefined();
+  });
+});
+
 describe('selectAlerts', () => {
   const now = Date.parse('2025-03-01T12:00:00Z');
   const base = { preview: false, minLevel: 'info' as const, topics: [], now };

@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import { describe, it } from 'vitest';
+import { describe, expect, it, test } from 'vitest';
 import { announcementInput, containsCanary, hostileText } from '../../../../vitest.arbitraries.js';
 import { checkProperty, PROPERTY_TIMEOUT_MS } from '../../../../vitest.property.js';
 import { hasVisibleText } from '../domain/visible-text.js';
@@ -124,4 +124,32 @@ describe('feed under generated input', () => {
     },
     PROPERTY_TIMEOUT_MS,
   );
+});
+
+describe('feed: counterexamples found by generated input (regressions)', () => {
+  test.each(['\u202a', '\u0000', ' \u2066\u2069 ', '\u0085'])(
+    'refuses a headline of only %j instead of serving it',
+    (headline) => {
+      const feed = createFeed({ comune: { name: 'Jesi' } });
+      try {
+        const input = { id: 'a1', severity: 'severe' as const, content: { it: { headline } } };
+        expect(() => feed.upsert(input)).toThrow(/content\.it\.headline: must contain visible text/);
+        expect(feed.alerts()).toEqual([]);
+      } finally {
+        feed.close();
+      }
+    },
+  );
+
+  it('refuses a "__proto__" language instead of dropping it silently', () => {
+    const feed = createFeed({ comune: { name: 'Jesi' } });
+    try {
+      const input: unknown = JSON.parse(
+        '{"id":"a1","severity":"severe","content":{"it":{"headline":"Allerta"},"__proto__":{"headline":"x"}}}',
+      );
+      expect(() => feed.upsert(input as never)).toThrow(/"__proto__"/);
+    } finally {
+      feed.close();
+    }
+  });
 });

@@ -41,9 +41,13 @@ export async function estimateRun(
         cost,
         seconds: Number.isFinite(rate) ? (recipients * cost) / rate : 0,
       };
-      return withQuota(estimate, channel, now);
+      return estimate;
     }),
   );
+  const ahead = new Map<string, number>();
+  for (const [index, estimate] of estimates.entries()) {
+    estimates[index] = withQuota(estimate, channels.get(estimate.channel)!, now, ahead);
+  }
   return {
     priority,
     recipients: estimates.reduce((sum, entry) => sum + entry.recipients, 0),
@@ -62,13 +66,26 @@ async function costOf(channel: AnyChannel, announcement: Announcement): Promise<
   return costs ? Math.max(...costs.values()) : 1;
 }
 
-/** Adds what a rolling quota (a daily messaging limit) holds back, and when the last goes out. */
-function withQuota(estimate: ChannelEstimate, channel: AnyChannel, now: number): ChannelEstimate {
+/**
+ * Adds what a rolling quota (a daily messaging limit) holds back, and when the last goes out.
+ * Channels sharing a quota (numbers of one portfolio) are counted one after the other: `ahead`
+ * holds the requests already estimated per budget key.
+ */
+function withQuota(
+  estimate: ChannelEstimate,
+  channel: AnyChannel,
+  now: number,
+  ahead: Map<string, number>,
+): ChannelEstimate {
   let latest: { recipients: number; lastAt: number } | undefined;
+  const requests = estimate.recipients * estimate.cost;
   for (const budget of channel.limits.shared ?? []) {
-    const forecast = budget.quota?.forecast(estimate.recipients * estimate.cost, now);
-    if (forecast?.lastAt === undefined) continue;
-    const recipients = Math.ceil(forecast.held / estimate.cost);
+    if (!budget.quota) continue;
+    const before = ahead.get(budget.key) ?? 0;
+    ahead.set(budget.key, before + requests);
+    const forecast = budget.quota.forecast(before + requests, now);
+    if (forecast.lastAt === undefined) continue;
+    const recipients = Math.ceil(Math.min(forecast.held, requests) / estimate.cost);
     if (!latest || forecast.lastAt > latest.lastAt) latest = { recipients, lastAt: forecast.lastAt };
   }
   if (!latest) return estimate;

@@ -44,39 +44,13 @@ export { whatsAppAddressSchema } from './address.js';
 export { isWindowOpen, SERVICE_WINDOW_MS, WINDOW_MARGIN_MS, type ConversationWindow } from './window.js';
 export { createMemoryUndeliverableLedger } from './undeliverable.js';
 export { priceOf, type MessagePrice } from './pricing.js';
-
-// Receiving: webhook, citizen self-service, delivery receipts, the 24-hour window from the store
-export { createWhatsAppWebhookHandler, whatsAppWebhookOptionsSchema, type WhatsAppWebhookOptions } from './webhook.js';
-export { createWhatsAppInbox, type WhatsAppInbox } from './inbox.js';
 export {
-  whatsAppInboxOptionsSchema,
-  type InboxStore,
-  type TemplateCategoryUpdate,
-  type WhatsAppInboxOptions,
-} from './inbox-options.js';
-export type { InboxAction, InboxEvent, InboxStats, NotificationOutcome } from './inbox-events.js';
-export {
-  DEFAULT_KEYWORDS,
-  KEYWORD_ACTIONS,
-  keywordsSchema,
-  matchKeyword,
-  type InboxLanguage,
-  type KeywordAction,
-  type MatchedKeyword,
-  type WhatsAppKeywords,
-} from './keywords.js';
-export {
-  createGraphReplies,
-  type GraphRepliesOptions,
-  type InteractiveList,
-  type ListRow,
-  type ReplyResult,
-  type WhatsAppReplies,
-} from './replies.js';
-export { SIGNATURE_HEADER, signPayload, verifySignature } from './signature.js';
-export { decodeCallbackData, encodeCallbackData, type CallbackData } from './callback-data.js';
-export { receiptOf } from './statuses.js';
-export { createStoreConversationWindow, type StoreConversationWindowOptions } from './window-store.js';
+  createWhatsAppPortfolio,
+  MESSAGING_LIMITS,
+  type MessagingLimit,
+  type WhatsAppPortfolio,
+  type WhatsAppPortfolioOptions,
+} from './portfolio.js';
 
 // Receiving: webhook, citizen self-service, delivery receipts, the 24-hour window from the store
 export { createWhatsAppWebhookHandler, whatsAppWebhookOptionsSchema, type WhatsAppWebhookOptions } from './webhook.js';

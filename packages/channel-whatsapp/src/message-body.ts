@@ -32,8 +32,10 @@ export function freeFormTail(message: WhatsAppMessage, mediaId: string | undefin
  *
  * @param to - The address (digits).
  * @param tail - From {@link templateTail} or {@link freeFormTail}.
+ * @param callbackData - Echoed by Meta in every status webhook of the message (run and delivery ids).
  * @returns JSON text.
  */
-export function messageBody(to: string, tail: string): string {
-  return `{"messaging_product":"whatsapp","recipient_type":"individual","to":${JSON.stringify(to)},${tail}}`;
+export function messageBody(to: string, tail: string, callbackData?: string): string {
+  const callback = callbackData === undefined ? '' : `"biz_opaque_callback_data":${JSON.stringify(callbackData)},`;
+  return `{"messaging_product":"whatsapp","recipient_type":"individual","to":${JSON.stringify(to)},${callback}${tail}}`;
 }

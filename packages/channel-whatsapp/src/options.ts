@@ -1,6 +1,7 @@
 import { SEVERITIES, type Clock } from '@banditore/core';
 import type { Dispatcher } from 'undici';
 import { z } from 'zod';
+import type { WhatsAppPortfolio } from './portfolio.js';
 import type { ConversationWindow } from './window.js';
 
 /** Template categories Meta assigns; MARKETING goes to `/marketing_messages`. */
@@ -71,6 +72,11 @@ const windowSchema = z.custom<ConversationWindow>(
     typeof value === 'object' && value !== null && typeof (value as ConversationWindow).lastInboundAt === 'function',
   'must be an object with lastInboundAt(address)',
 );
+const portfolioSchema = z.custom<WhatsAppPortfolio>(
+  (value) =>
+    typeof value === 'object' && value !== null && typeof (value as WhatsAppPortfolio).messagingLimit !== 'undefined',
+  'must come from createWhatsAppPortfolio()',
+);
 const undeliverableLedgerSchema = z.custom<UndeliverableLedger>(
   (value) => typeof value === 'object' && value !== null && typeof (value as UndeliverableLedger).record === 'function',
   'must be an object with record(address, at)',
@@ -130,6 +136,8 @@ export const whatsAppChannelOptionsSchema = z.object({
       perRecipientIntervalMs: z.number().min(0).max(3_600_000).optional(),
     })
     .optional(),
+  /** The business portfolio whose messaging limit this number shares (from `createWhatsAppPortfolio`). */
+  portfolio: portfolioSchema.optional(),
   templates: z.array(templateSchema).max(200).default([]),
   conversationWindow: windowSchema.optional(),
   /** Send free-form messages inside an open window (else always templates). */
@@ -159,6 +167,7 @@ export const whatsAppChannelOptionsSchema = z.object({
  * | `mediaDispatcher` | the global one | downloads the announcement image for its upload |
  * | `throughput` | `80` | the number's messages per second: 20, 80 or 1,000 |
  * | `limits` | from `throughput`, 6 s per recipient | overrides of the pacing |
+ * | `portfolio` | none: no daily limit | the shared messaging limit of the business portfolio |
  * | `templates` | `[]` | approved templates by severity/topic/language |
  * | `conversationWindow` | none: always templates | when each citizen last wrote |
  * | `freeFormInWindow` | `true` | free-form text inside an open window |

@@ -1,4 +1,5 @@
-import { ChannelError, type Clock, type SendResult } from '@banditore/core';
+import { ChannelError, type Clock, type SendOptions, type SendResult } from '@banditore/core';
+import { encodeCallbackData } from './callback-data.js';
 import { classify } from './classify.js';
 import type { MediaUploader } from './media.js';
 import { freeFormTail, messageBody, templateTail } from './message-body.js';
@@ -20,7 +21,7 @@ export interface SendContext {
   dropUndeliverableAfterDays: number;
 }
 
-type Send = (address: string, rendered: WhatsAppMessage, options: { signal: AbortSignal }) => Promise<SendResult>;
+type Send = (address: string, rendered: WhatsAppMessage, options: SendOptions) => Promise<SendResult>;
 
 const NO_TEMPLATE = 'No approved template fits this announcement and the citizen has no open window';
 
@@ -72,6 +73,7 @@ export function createSendMethod(context: SendContext): Send {
     rendered: WhatsAppMessage,
     kind: 'template' | 'freeForm',
     signal: AbortSignal,
+    callbackData: string | undefined,
   ): Promise<ReturnType<typeof classify>> => {
     const tail = await tailFor(rendered, kind, signal);
     if (tail instanceof ChannelError) return { ok: false, error: tail, rule: undefined };
@@ -81,11 +83,15 @@ export function createSendMethod(context: SendContext): Send {
       template !== undefined &&
       context.categoryOf(template.name, template.category) === 'MARKETING';
     return classify(
-      await sender.postJson(marketing ? 'marketing_messages' : 'messages', messageBody(address, tail), signal),
+      await sender.postJson(
+        marketing ? 'marketing_messages' : 'messages',
+        messageBody(address, tail, callbackData),
+        signal,
+      ),
     );
   };
 
-  return async (address, rendered, { signal }) => {
+  return async (address, rendered, { signal, nextRequest, runId, deliveryId }) => {
     if (signal.aborted) return { ok: false, error: new ChannelError('NETWORK_ERROR', 'The send was aborted') };
     const now = clock.now();
     let freeForm = false;
@@ -95,10 +101,18 @@ export function createSendMethod(context: SendContext): Send {
     if (!freeForm && rendered.template === undefined) {
       return { ok: false, error: new ChannelError('MESSAGE_REJECTED', NO_TEMPLATE) };
     }
-    let outcome = await post(address, rendered, freeForm ? 'freeForm' : 'template', signal);
-    // The window closed meanwhile (or the store was behind): the template is always allowed.
+    const callbackData =
+      runId !== undefined && deliveryId !== undefined ? encodeCallbackData(runId, deliveryId) : undefined;
+    let outcome = await post(address, rendered, freeForm ? 'freeForm' : 'template', signal, callbackData);
+    // The window closed meanwhile (or the store was behind): the template is always allowed. It is
+    // a second request, so it waits for the gates and the recipient's spacing like the first.
     if (!outcome.ok && outcome.rule?.outsideWindow && freeForm && rendered.template !== undefined) {
-      outcome = await post(address, rendered, 'template', signal);
+      try {
+        await nextRequest?.();
+      } catch {
+        return { ok: false, error: new ChannelError('NETWORK_ERROR', 'The send was aborted') };
+      }
+      outcome = await post(address, rendered, 'template', signal, callbackData);
     }
     if (outcome.ok) return { ok: true, providerMessageId: outcome.messageId };
     if (outcome.rule?.undeliverable) {

@@ -1,4 +1,5 @@
-import { parseOrThrow, systemClock, type Announcement, type Channel, type ChannelLimits } from '@banditore/core';
+import { systemClock, type Announcement, type Channel, type ChannelLimits } from '@banditore/core';
+import { parseOrThrow } from '@banditore/core/authoring';
 import { whatsAppAddressSchema } from './address.js';
 import { createMediaUploader } from './media.js';
 import { whatsAppChannelOptionsSchema, type TemplateCategory, type WhatsAppChannelOptions } from './options.js';
@@ -55,7 +56,8 @@ export function createWhatsAppChannel(options: WhatsAppChannelOptions): WhatsApp
   const overrides = Object.fromEntries(
     Object.entries(resolved.limits ?? {}).filter(([, value]) => value !== undefined),
   );
-  const limits: ChannelLimits = { ...base, ...overrides };
+  const budget = resolved.portfolio?.budget;
+  const limits: ChannelLimits = { ...base, ...overrides, ...(budget ? { shared: [budget] } : {}) };
   const sender = createGraphSender({
     accessToken: resolved.accessToken,
     baseUrl: resolved.baseUrl,
@@ -71,6 +73,8 @@ export function createWhatsAppChannel(options: WhatsAppChannelOptions): WhatsApp
     name: resolved.name,
     limits,
     addressSchema: whatsAppAddressSchema,
+    // Status webhooks (the receiving side) turn into delivery receipts: progress shows delivered and read.
+    receipts: true,
     render: (announcement: Announcement, language: string) =>
       renderWhatsAppMessage(announcement, language, renderOptions),
     send: createSendMethod({

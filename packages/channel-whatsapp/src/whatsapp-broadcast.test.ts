@@ -1,0 +1,122 @@
+import { createBroadcaster, createMemoryStore, type Store } from '@banditore/core';
+import { createManualClock, sampleAnnouncement, type ManualClock } from '@banditore/core/testing';
+import { afterEach, describe, expect, it } from 'vitest';
+import { createWhatsAppPortfolio } from './portfolio.js';
+import { createWhatsAppSandbox, type WhatsAppSandbox } from './sandbox/index.js';
+import { CHANNEL_TEMPLATES, SANDBOX_TEMPLATES, testSeed } from './test/rig.js';
+import { createWhatsAppChannel, type WhatsAppChannel } from './whatsapp-channel.js';
+
+const DAY = 86_400_000;
+const opened: Array<{ close(): Promise<void> }> = [];
+afterEach(async () => {
+  for (const item of opened.splice(0).reverse()) await item.close();
+});
+
+async function seed(store: Store, channel: string, count: number, first: number): Promise<void> {
+  await store.importSubscribers(
+    Array.from({ length: count }, (_, index) => ({
+      channel,
+      address: `39333${first + index}`,
+      topics: [],
+      areas: [],
+      language: 'it',
+    })),
+    { method: 'import', noticeVersion: 'test' },
+  );
+}
+
+/**
+ * Lets real I/O (the sandbox's sockets) run between small steps of manual time, until `condition`
+ * holds. Everything that paces (broadcaster, sandbox windows) runs on the manual clock.
+ */
+async function runUntil(clock: ManualClock, condition: () => boolean, stepMs = 5): Promise<void> {
+  for (let turns = 0; !condition(); turns++) {
+    if (turns > 200_000) throw new Error('condition not reached');
+    await new Promise((resolve) => setImmediate(resolve));
+    if (turns % 4 === 3) clock.advance(stepMs);
+  }
+}
+
+describe('WhatsApp through the broadcaster', () => {
+  it('two numbers of one portfolio share its messaging limit: the excess is held, estimated, and sent a day later, with no 131048, 130429 or 131056', async () => {
+    const clock = createManualClock(Date.UTC(2026, 11, 7, 8, 14));
+    const sandbox: WhatsAppSandbox = await createWhatsAppSandbox({
+      seed: testSeed('portfolio'),
+      templates: SANDBOX_TEMPLATES,
+      phoneNumbers: [
+        { id: '1000000001', throughput: 80 },
+        { id: '1000000002', throughput: 80 },
+      ],
+      messagingLimit: 250,
+      latencyMs: [0, 0],
+      now: () => clock.now(),
+      monotonic: () => clock.now(),
+    });
+    opened.push(sandbox);
+    const portfolio = createWhatsAppPortfolio({ id: 'comune', messagingLimit: 250 });
+    const channelFor = (name: string, phoneNumberId: string): WhatsAppChannel => {
+      const channel = createWhatsAppChannel({
+        name,
+        accessToken: sandbox.accessToken,
+        phoneNumberId,
+        baseUrl: sandbox.url,
+        templates: CHANNEL_TEMPLATES,
+        portfolio,
+        clock,
+      });
+      opened.push(channel);
+      return channel;
+    };
+    const store = createMemoryStore({ clock });
+    await seed(store, 'whatsapp', 150, 1_000_000);
+    await seed(store, 'whatsapp-pc', 150, 2_000_000);
+    const broadcaster = createBroadcaster({
+      store,
+      clock,
+      channels: [channelFor('whatsapp', '1000000001'), channelFor('whatsapp-pc', '1000000002')],
+    });
+    opened.push(broadcaster);
+    const notice = sampleAnnouncement({ topics: ['lavori'] });
+
+    const estimate = await broadcaster.estimate(notice);
+    // 300 recipients against one limit of 250: the second number's last 50 go out a day later.
+    expect(estimate.channels.map((channel) => channel.recipients)).toEqual([150, 150]);
+    expect(estimate.channels[0]!.held).toBeUndefined();
+    expect(estimate.channels[1]!.held).toEqual({ recipients: 50, lastAt: clock.now() + DAY });
+
+    const run = await broadcaster.publish(notice);
+    await runUntil(
+      clock,
+      () => sandbox.stats.accepted === 250 && run.progress().channels.some((c) => c.state === 'held'),
+    );
+    expect(sandbox.messagingLimitUsed()).toBe(250);
+
+    clock.advance(DAY);
+    const report = await Promise.race([run.done, runUntil(clock, () => false).then(() => undefined)]);
+    expect(report?.channels.map((channel) => channel.sent)).toEqual([150, 150]);
+    expect(sandbox.stats.errors[131048] ?? 0).toBe(0);
+    expect(sandbox.stats.errors[130429] ?? 0).toBe(0);
+    expect(sandbox.stats.errors[131056] ?? 0).toBe(0);
+  });
+
+  it('carries the run and delivery ids in biz_opaque_callback_data', async () => {
+    const sandbox = await createWhatsAppSandbox({ seed: testSeed('callback'), templates: SANDBOX_TEMPLATES });
+    opened.push(sandbox);
+    const channel = createWhatsAppChannel({
+      accessToken: sandbox.accessToken,
+      phoneNumberId: sandbox.phoneNumberIds[0]!,
+      baseUrl: sandbox.url,
+      templates: CHANNEL_TEMPLATES,
+    });
+    opened.push(channel);
+    const store = createMemoryStore();
+    await seed(store, 'whatsapp', 3, 3_000_000);
+    const broadcaster = createBroadcaster({ store, channels: [channel] });
+    opened.push(broadcaster);
+    const run = await broadcaster.publish(sampleAnnouncement({ topics: ['lavori'] }));
+    await run.done;
+    expect(sandbox.messages).toHaveLength(3);
+    for (const message of sandbox.messages) expect(message.callbackData).toMatch(/^bnd1:\["[^"]+","[^"]+"\]$/);
+    expect(new Set(sandbox.messages.map((message) => message.callbackData)).size).toBe(3);
+  });
+});

@@ -87,9 +87,9 @@ describe('a wall-clock step under a running broadcast, in real processes', () =>
       await writeFile(offsetFile, String(stepMs));
       const stepped = Date.now();
       const [ownerStamp, watcherStamp] = await Promise.all([owner.waitFor('consent'), watcher.waitFor('consent')]);
-      const [ownerReport, watcherReport] = (
-        await Promise.all([owner.waitFor('report'), watcher.waitFor('report')])
-      ).map((message) => message.report as RunReport);
+      const [ownerDone, watcherDone] = await Promise.all([owner.waitFor('report'), watcher.waitFor('report')]);
+      const ownerReport = ownerDone.report as RunReport;
+      const watcherReport = watcherDone.report as RunReport;
 
       // Consent given after the step carries the stepped wall time.
       for (const stamp of [ownerStamp, watcherStamp]) {

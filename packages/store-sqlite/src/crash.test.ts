@@ -1,14 +1,22 @@
 import Database from 'better-sqlite3';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { matchesAudience, type RunReport } from '@banditore/core';
+import { seededRandom } from '@banditore/core/testing';
 import { createSqliteStore } from './sqlite-store.js';
 import { bundleChild, startJsonChild, type JsonChild } from './test/child-process.js';
 import { crashAnnouncement, crashPopulation } from './test/crash-fixture.js';
 import { startRecordingServer, type RecordingServer } from './test/recording-server.js';
 import { makeTempDir, type TempDir } from './test/temp-dir.js';
+import { scaled, testSeed } from './test/timing.js';
 
 const RECIPIENTS = 20_000;
-const LEASE_TTL_MS = 2_000;
+// Renewals come every third of this; on a busy machine a late renewal must not look like a death.
+const LEASE_TTL_MS = scaled(2_000);
+// Kill points are random, from a printed seed, so any failure can be replayed.
+const SEED = testSeed('crash tests');
+const random = seededRandom(SEED);
+// Every wait is on an event (a message count, an exit, a report); this only catches a hang.
+const HANG_MS = scaled(120_000);
 const consent = { method: 'import', noticeVersion: '2026-03', at: '2026-03-01T10:00:00.000Z' } as const;
 
 /** Seeds the store file; returns the addresses the announcement must reach. */
@@ -54,7 +62,7 @@ function ambiguousAddresses(path: string): Set<string> {
 }
 
 function randomBetween(low: number, high: number): number {
-  return low + Math.floor(Math.random() * (high - low));
+  return low + Math.floor(random() * (high - low));
 }
 
 describe('crash safety with real processes', () => {
@@ -91,12 +99,12 @@ describe('crash safety with real processes', () => {
     { moment: 'late', low: 15_000, high: 18_000, restartedBy: 'instance-a' },
   ])(
     'SIGKILL $moment, resume by $restartedBy: everyone reached, duplicates bounded and reported',
-    { timeout: 40_000 },
+    { timeout: HANG_MS },
     async ({ low, high, restartedBy }) => {
       const path = dir.file('store.db');
       const expected = await seed(path, RECIPIENTS);
       const killAt = randomBetween(low, high);
-      const context = `killed after ${killAt} messages`;
+      const context = `killed after ${killAt} messages (BANDITORE_TEST_SEED=${SEED})`;
 
       const first = spawnChild(['publish', path, server.url, 'instance-a', String(LEASE_TTL_MS)]);
       server.onMessage = (total) => {
@@ -148,7 +156,7 @@ describe('crash safety with real processes', () => {
 
   it(
     'two processes publishing the same run: only one delivers it, each recipient once',
-    { timeout: 40_000 },
+    { timeout: HANG_MS },
     async () => {
       const path = dir.file('store.db');
       const expected = await seed(path, 6_000);

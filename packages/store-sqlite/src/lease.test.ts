@@ -92,11 +92,15 @@ describe('one run, several connections and processes', () => {
     await store.appendDeliveries('run-1', 'telegram', ids, { cursor: undefined, done: true });
 
     const other = startJsonChild(child.file, ['claim', path, 'run-1', 'telegram', '7']);
-    // Start once the child is claiming, so both really compete for the same pending rows.
+    // The child holds after its first batch until we have one too: both surely claim, however
+    // the machine schedules the two processes; after that they race freely.
     await other.waitFor('claiming');
     const mine: string[] = [];
+    let released = false;
     for (;;) {
       const claimed = await store.claimDeliveries('run-1', 'telegram', 5);
+      if (!released) other.send('go');
+      released = true;
       if (claimed.length === 0) break;
       mine.push(...claimed.map((delivery) => delivery.deliveryId));
       await new Promise((resolve) => setImmediate(resolve));

@@ -40,6 +40,8 @@ export interface JsonChild {
   messages: Record<string, unknown>[];
   /** Resolves with the first message of `type`. */
   waitFor(type: string): Promise<Record<string, unknown>>;
+  /** Writes one line to the child's stdin. */
+  send(line: string): void;
   /** Resolves when the process exits, with its code and signal. */
   exited: Promise<{ code: number | null; signal: NodeJS.Signals | null; stderr: string }>;
 }
@@ -52,7 +54,7 @@ export interface JsonChild {
  * @returns The child.
  */
 export function startJsonChild(file: string, args: readonly string[]): JsonChild {
-  const child = spawn(process.execPath, [file, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [file, ...args], { stdio: ['pipe', 'pipe', 'pipe'] });
   const messages: Record<string, unknown>[] = [];
   const waiters: { type: string; resolve: (message: Record<string, unknown>) => void }[] = [];
   let pending = '';
@@ -82,6 +84,9 @@ export function startJsonChild(file: string, args: readonly string[]): JsonChild
     process: child,
     messages,
     exited,
+    send(line) {
+      child.stdin.write(`${line}\n`);
+    },
     waitFor(type) {
       const found = messages.find((message) => message.type === type);
       if (found) return Promise.resolve(found);

@@ -12,6 +12,20 @@ const [command, path, runId, ...rest] = process.argv.slice(2);
 const print = (message: Record<string, unknown>): void => {
   process.stdout.write(`${JSON.stringify(message)}\n`);
 };
+/** Resolves with the next line the parent writes to stdin. */
+const nextLine = (): Promise<string> =>
+  new Promise((resolve) => {
+    let buffered = '';
+    const onData = (chunk: Buffer): void => {
+      buffered += chunk.toString('utf8');
+      const newline = buffered.indexOf('\n');
+      if (newline < 0) return;
+      process.stdin.off('data', onData);
+      process.stdin.destroy();
+      resolve(buffered.slice(0, newline));
+    };
+    process.stdin.on('data', onData);
+  });
 
 async function main(): Promise<void> {
   if (!path || !runId) throw new Error('usage: store-child <command> <file> <runId> ...');
@@ -27,9 +41,13 @@ async function main(): Promise<void> {
       for (;;) {
         const claimed = await store.claimDeliveries(runId, channel!, Number(batch));
         if (claimed.length === 0) break;
-        if (ids.length === 0) print({ type: 'claiming' });
+        if (ids.length === 0) {
+          // Hold after the first batch until the parent has claimed too, so both surely compete
+          // however the two processes are scheduled.
+          print({ type: 'claiming' });
+          await nextLine();
+        }
         ids.push(...claimed.map((delivery) => delivery.deliveryId));
-        // Pause a little so the parent's claims interleave with ours even on a loaded machine.
         await new Promise((resolve) => setTimeout(resolve, 1));
       }
       print({ type: 'claimed', ids });

@@ -134,9 +134,16 @@ export function createSubscriberGuard(channels?: readonly StoreChannel[]): Subsc
   };
   const checkInput = (value: unknown): { data: SubscriberInput } | { problems: Problem[] } => {
     const parsed = inputSchema.safeParse(value);
-    if (!parsed.success) return { problems: fromZod(parsed.error) };
-    const problems = addressProblems(parsed.data.channel, parsed.data.address, 'address');
-    return problems.length > 0 ? { problems } : { data: parsed.data };
+    if (parsed.success) {
+      const problems = addressProblems(parsed.data.channel, parsed.data.address, 'address');
+      return problems.length > 0 ? { problems } : { data: parsed.data };
+    }
+    // Report the channel's verdict on the address too, so one round of fixes is enough.
+    const problems = fromZod(parsed.error);
+    const { channel, address } = (value ?? {}) as { channel?: unknown; address?: unknown };
+    if (typeof channel === 'string' && typeof address === 'string' && !problems.some((p) => p.field === 'address'))
+      problems.push(...addressProblems(channel, address, 'address').filter((p) => p.field === 'address'));
+    return { problems };
   };
   const fail = (subject: string, problems: readonly Problem[]): ConfigError =>
     new ConfigError(

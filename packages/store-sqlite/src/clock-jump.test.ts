@@ -71,7 +71,8 @@ describe('a wall-clock step under a running broadcast, in real processes', () =>
       // Expires an hour from now: gone after +8 h, still far ahead after -8 h.
       const expiresAt = Math.ceil((Date.now() + HOUR_MS) / 1000) * 1000;
       const expires = new Date(expiresAt).toISOString();
-      const ttl = String(3_000 * SLOWDOWN);
+      // Long enough that a busy machine never delays a renewal past it; nobody should take over anyway.
+      const ttl = String(10_000 * SLOWDOWN);
       const spawn = (mode: string): JsonChild => {
         const started = startJsonChild(child.file, [mode, path, server.url, offsetFile, expires, ttl]);
         children.push(started);

@@ -28,17 +28,18 @@ function steppableClock(base: ManualClock): Clock & { step(ms: number): void } {
 
 describe('run leases belong to one process', () => {
   it('two live processes started with the same instanceId never both deliver a run', async () => {
-    const store = createMemoryStore();
+    const clock = createManualClock(Date.now());
+    const store = createMemoryStore({ clock });
     await seedSubscribers(store, 200);
-    const channelA = createSandboxChannel({ latencyMs: 2, limits: { concurrency: 2 } });
-    const channelB = createSandboxChannel({ latencyMs: 2, limits: { concurrency: 2 } });
-    const a = createBroadcaster({ store, channels: [channelA], instanceId: 'comune-server' });
-    const b = createBroadcaster({ store, channels: [channelB], instanceId: 'comune-server' });
+    const channelA = createSandboxChannel({ clock, latencyMs: 2, limits: { concurrency: 2 } });
+    const channelB = createSandboxChannel({ clock, latencyMs: 2, limits: { concurrency: 2 } });
+    const a = createBroadcaster({ store, clock, channels: [channelA], instanceId: 'comune-server' });
+    const b = createBroadcaster({ store, clock, channels: [channelB], instanceId: 'comune-server' });
 
     const runA = await a.publish(sampleAnnouncement());
     const runB = await b.publish(sampleAnnouncement());
     expect(runB.created).toBe(false);
-    const [reportA, reportB] = await Promise.all([runA.done, runB.done]);
+    const [reportA, reportB] = await drive(clock, Promise.all([runA.done, runB.done]));
 
     expect(channelB.deliveries).toEqual([]);
     expect(new Set(channelA.deliveries.map((delivery) => delivery.address)).size).toBe(200);

@@ -20,7 +20,7 @@ export interface OutcomeWriterOptions {
   maxRetryDelayMs?: number;
   /** Told when a write fails; the rows are kept and retried on a timer. */
   onError: (error: unknown) => void;
-  /** Told when the store took rows again after failures (senders may go on). */
+  /** Told when the store took rows after failures, or after the writer was full (senders may go on). */
   onRecovered?: () => void;
 }
 
@@ -39,7 +39,7 @@ export interface OutcomeWriter {
   add(outcome: DeliveryOutcome): void;
   /** Writes everything buffered so far; resolves when it is stored or the write failed. */
   flush(): Promise<void>;
-  /** Rows not yet stored. */
+  /** Rows not yet stored (buffered or being written). */
   readonly buffered: number;
   /** Whether the last write failed and rows are waiting for a retry. */
   readonly stalled: boolean;
@@ -67,6 +67,8 @@ export function createOutcomeWriter(options: OutcomeWriterOptions): OutcomeWrite
   const maxBuffered = options.maxBuffered ?? batchSize * 10;
   const maxRetryDelayMs = options.maxRetryDelayMs ?? 5_000;
   let buffer: DeliveryOutcome[] = [];
+  /** Rows handed to a write that has not finished yet (still unstored, still memory). */
+  let writing = 0;
   let timer: TimerHandle | undefined;
   let chain: Promise<void> = Promise.resolve();
   let failures = 0;
@@ -89,15 +91,18 @@ export function createOutcomeWriter(options: OutcomeWriterOptions): OutcomeWrite
     if (buffer.length === 0) return chain;
     const rows = buffer;
     buffer = [];
+    writing += rows.length;
     chain = chain.then(async () => {
+      // Senders held back while full: whoever empties the buffer must wake them.
+      const heldBack = failures > 0 || writing + buffer.length >= maxBuffered;
       try {
         await options.store.recordOutcomes(rows);
-        if (failures > 0) {
-          failures = 0;
-          lastCode = undefined;
-          options.onRecovered?.();
-        }
+        writing -= rows.length;
+        failures = 0;
+        lastCode = undefined;
+        if (heldBack) options.onRecovered?.();
       } catch (error) {
+        writing -= rows.length;
         buffer = rows.concat(buffer);
         failures++;
         lastCode = safeErrorCode(error);
@@ -122,13 +127,13 @@ export function createOutcomeWriter(options: OutcomeWriterOptions): OutcomeWrite
       if (buffer.length > 0) await write();
     },
     get buffered() {
-      return buffer.length;
+      return buffer.length + writing;
     },
     get stalled() {
       return failures > 0;
     },
     get full() {
-      return buffer.length >= maxBuffered;
+      return buffer.length + writing >= maxBuffered;
     },
     unwritten() {
       return { count: buffer.length, runIds: [...new Set(buffer.map((row) => row.runId))], errorCode: lastCode };

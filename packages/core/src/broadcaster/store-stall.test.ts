@@ -60,6 +60,29 @@ describe('a store that cannot write outcomes', () => {
     expect(closed).toMatchObject({ runIds: [run.id], errorCode: 'SQLITE_FULL' });
   });
 
+  it('writes the kept outcomes once the store recovers, and the run completes', async () => {
+    const clock = createManualClock();
+    const store = fillableStore(createMemoryStore({ clock }));
+    await seedSubscribers(store, 30);
+    store.full = true;
+    const events: BroadcastEvent[] = [];
+    const channel = createSandboxChannel({ clock, limits: { ratePerSecond: 10, concurrency: 1 } });
+    const broadcaster = createBroadcaster({ store, channels: [channel], clock, onEvent: (e) => void events.push(e) });
+    const run = await broadcaster.publish(sampleAnnouncement());
+    while (events.filter((event) => event.type === 'internal.error').length < 3) {
+      clock.advance(50);
+      await settle(2);
+    }
+    store.full = false;
+    const report = await drive(clock, run.done);
+
+    expect(report.status).toBe('completed');
+    expect(report.channels[0]).toMatchObject({ planned: 30, sent: 30, ambiguous: 0 });
+    expect(channel.deliveries).toHaveLength(30);
+    expect(run.progress().channels[0]!.state).toBe('done');
+    expect(await drive(clock, broadcaster.close())).toEqual({ unpersistedOutcomes: 0, runIds: [] });
+  });
+
   it('close() reports nothing unpersisted when the store took everything', async () => {
     const store = createMemoryStore();
     await seedSubscribers(store, 5);
@@ -113,6 +136,34 @@ describe('outcome writer', () => {
     expect(written.map((outcome) => outcome.deliveryId)).toEqual(['sandbox/0', 'sandbox/1', 'sandbox/2']);
     expect(writer.stalled).toBe(false);
     expect(recovered).toBe(1);
+  });
+
+  it('tells the senders to go on once a slow store has taken the rows of a full buffer', async () => {
+    const clock = createManualClock();
+    const waiting: Array<() => void> = [];
+    let recovered = 0;
+    const writer = createOutcomeWriter({
+      clock,
+      batchSize: 2,
+      maxBuffered: 4,
+      store: {
+        recordOutcomes: () => new Promise<void>((resolve) => waiting.push(resolve)),
+      } as unknown as Store,
+      onError: () => undefined,
+      onRecovered: () => recovered++,
+    });
+    // The first batch is on its way, slowly; four more rows fill the buffer.
+    for (let index = 0; index < 6; index++) writer.add(row(index));
+    expect(writer.full).toBe(true);
+    expect(recovered).toBe(0);
+    for (let write = 0; write < 3; write++) {
+      await settle();
+      waiting.shift()!();
+    }
+    await settle();
+    expect(writer.full).toBe(false);
+    expect(writer.buffered).toBe(0);
+    expect(recovered).toBeGreaterThan(0);
   });
 
   it('counts as full at its bound, so senders hold back instead of buffering without end', async () => {

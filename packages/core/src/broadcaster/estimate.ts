@@ -41,6 +41,10 @@ export async function estimateRun(
         cost,
         seconds: Number.isFinite(rate) ? (recipients * cost) / rate : 0,
       };
+      if (recipients > 0 && channel.price) {
+        const price = await priceOf(channel, announcement);
+        if (price) estimate.expectedCost = { ...price, amount: Math.round(price.amount * recipients * 100) / 100 };
+      }
       return estimate;
     }),
   );
@@ -90,4 +94,17 @@ function withQuota(
   }
   if (!latest) return estimate;
   return { ...estimate, held: latest, seconds: Math.max(estimate.seconds, (latest.lastAt - now) / 1000) };
+}
+
+/** The dearest per-message price of the announcement's languages, from the channel's price table. */
+async function priceOf(
+  channel: AnyChannel,
+  announcement: Announcement,
+): Promise<{ amount: number; currency: string; asOf?: string } | undefined> {
+  let dearest: { amount: number; currency: string; asOf?: string } | undefined;
+  for (const language of languagesOf(announcement)) {
+    const price = channel.price?.(await channel.render(announcement, language));
+    if (price && (!dearest || price.amount > dearest.amount)) dearest = price;
+  }
+  return dearest;
 }

@@ -195,6 +195,11 @@ export interface ChannelEstimate {
    * tier 10,000: the last 1,000 go out tomorrow after 09:14). `seconds` includes the wait.
    */
   held?: { recipients: number; lastAt: number };
+  /**
+   * The expected bill of the run on this channel, for channels given a price table
+   * (`Channel.price`): recipients × the dearest language's price per message. An upper bound.
+   */
+  expectedCost?: { amount: number; currency: string; asOf?: string };
 }
 
 /** What a publish would do, computed before anything is sent. */

@@ -142,6 +142,16 @@ export interface Channel<Rendered = unknown> {
    * ```
    */
   cost?(rendered: Rendered): number;
+  /**
+   * What the provider bills for one message of this rendered form (WhatsApp bills templates by
+   * category and country), from a price table the operator configured. `estimate()` multiplies
+   * it by the recipients. Called once per rendered language.
+   *
+   * @param rendered - What `render()` returned.
+   * @returns The price, or `undefined` when unknown.
+   * @defaultValue none: estimates show no cost
+   */
+  price?(rendered: Rendered): { amount: number; currency: string; asOf?: string } | undefined;
   /** Releases connections. */
   close?(): Promise<void>;
 }

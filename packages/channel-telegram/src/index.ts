@@ -17,37 +17,19 @@ export {
 } from './telegram-channel.js';
 export type { TelegramChannel } from './telegram-sender.js';
 export { telegramChannelOptionsSchema, type TelegramChannelOptions } from './options.js';
-export { classify, type Classified, type TelegramTarget } from './classify.js';
-export {
-  CAPTION_MAX_LENGTH,
-  MESSAGE_MAX_LENGTH,
-  renderTelegramMessage,
-  type RenderOptions,
-  type TelegramMessage,
-  type TelegramMessagePart,
-} from './render.js';
-export { escapeAttribute, escapeHtml } from './html.js';
-export { chatIdParam, isChannelUsername, isChatId, telegramAddressSchema } from './address.js';
-
-// Bot API client
-export { createBotApi, type ApiExchange, type BotApi, type BotApiOptions, type CallOptions } from './bot-api.js';
+export { renderTelegramMessage, type RenderOptions, type TelegramMessage, type TelegramMessagePart } from './render.js';
+export { telegramAddressSchema } from './address.js';
 
 // Receiving: the citizen-facing bot
 export { BOT_ALLOWED_UPDATES, createTelegramBot, type TelegramBot } from './telegram-bot.js';
 export { telegramBotOptionsSchema, type TelegramBotOptions } from './bot-options.js';
 export type { BotAction, TelegramBotEvent, TelegramBotStats, UpdateOutcome } from './bot-events.js';
-export {
-  createTelegramWebhookHandler,
-  SECRET_HEADER,
-  telegramWebhookOptionsSchema,
-  type TelegramWebhookOptions,
-} from './webhook.js';
+export { createTelegramWebhookHandler, telegramWebhookOptionsSchema, type TelegramWebhookOptions } from './webhook.js';
 export {
   startTelegramPolling,
   telegramPollingOptionsSchema,
   type PollingEvent,
   type TelegramPollingOptions,
 } from './long-polling.js';
-export { parseCommand, parseStartPayload, type BotCommand, type ParsedCommand } from './commands.js';
 export { BOT_LANGUAGES, type BotLanguage } from './bot-texts.js';
 export type { BotTopic, InlineKeyboard } from './keyboards.js';

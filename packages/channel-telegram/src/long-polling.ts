@@ -1,4 +1,5 @@
-import { ChannelError, parseOrThrow, sleep, systemClock, type Clock } from '@banditore/core';
+import { ChannelError, systemClock, type Clock } from '@banditore/core';
+import { parseOrThrow, sleep } from '@banditore/core/authoring';
 import { z } from 'zod';
 import { classify } from './classify.js';
 import { clockSchema } from './options.js';

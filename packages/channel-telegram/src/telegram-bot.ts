@@ -1,4 +1,4 @@
-import { parseOrThrow } from '@banditore/core';
+import { parseOrThrow } from '@banditore/core/authoring';
 import type { BotAction, TelegramBotEvent, TelegramBotStats, UpdateOutcome } from './bot-events.js';
 import {
   handleCallback,

@@ -1,5 +1,5 @@
 import type { SubscriberStore, Subscriber } from '@banditore/core';
-import { parseOrThrow } from '@banditore/core';
+import { parseOrThrow } from '@banditore/core/authoring';
 import { z } from 'zod';
 import { telegramAddressSchema } from './address.js';
 import type { TelegramChannelOptions } from './options.js';

@@ -1,5 +1,5 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
-import { parseOrThrow } from '@banditore/core';
+import { parseOrThrow } from '@banditore/core/authoring';
 import { z } from 'zod';
 import type { TelegramBot } from './telegram-bot.js';
 

@@ -1,4 +1,5 @@
-import { ConfigError, parseOrThrow } from '@banditore/core';
+import { ConfigError } from '@banditore/core';
+import { parseOrThrow } from '@banditore/core/authoring';
 import { parse } from 'csv-parse/sync';
 import type { CountryCode } from 'libphonenumber-js/max';
 import { z } from 'zod';

@@ -1,4 +1,5 @@
-import { parseOrThrow, type SubscriberInput, type SubscriberStore } from '@banditore/core';
+import { type SubscriberInput, type SubscriberStore } from '@banditore/core';
+import { parseOrThrow } from '@banditore/core/authoring';
 import { z } from 'zod';
 import { contactsCsvOptionsSchema, parseContactsCsv, type RejectedContact } from './contacts-import.js';
 

@@ -1,4 +1,5 @@
-import { parseOrThrow, type DeliveryReceipt } from '@banditore/core';
+import { type DeliveryReceipt } from '@banditore/core';
+import { parseOrThrow } from '@banditore/core/authoring';
 import type { InboxAction, InboxEvent, InboxStats, NotificationOutcome } from './inbox-events.js';
 import { handleInboundMessage, type InboxContext } from './inbox-handlers.js';
 import { whatsAppInboxOptionsSchema, type WhatsAppInboxOptions } from './inbox-options.js';

@@ -1,4 +1,4 @@
-import { parseOrThrow } from '@banditore/core';
+import { parseOrThrow } from '@banditore/core/authoring';
 import { z } from 'zod';
 import type { WhatsAppInbox } from './inbox.js';
 import { SIGNATURE_HEADER, secretsEqual, verifySignature } from './signature.js';

@@ -1,28 +1,20 @@
 /**
  * Banditore core: announcements, subscribers, the channel contract, stores, the throttled
- * broadcaster and the public feed.
+ * broadcaster and the public feed. Authors of channels and stores find their helpers in
+ * `@banditore/core/authoring`; the test kit is `@banditore/core/testing`.
  *
  * @module
  */
 
 // Errors
-export { ConfigError, isConfigError, parseOrThrow } from './errors.js';
+export { ConfigError, isConfigError } from './errors.js';
 export { ChannelError, isChannelError, type ChannelErrorOptions } from './channel/channel-error.js';
-export {
-  AMBIGUOUS_CODES,
-  CHANNEL_ERROR_ACTIONS,
-  CHANNEL_ERROR_CODES,
-  actionFor,
-  type ChannelErrorCode,
-  type ErrorAction,
-} from './channel/error-codes.js';
+export { CHANNEL_ERROR_CODES, type ChannelErrorCode } from './channel/error-codes.js';
 
 // Domain
 export {
   COLOR_CODES,
   SEVERITIES,
-  announcementContentSchema,
-  announcementLinkSchema,
   announcementSchema,
   contentFor,
   isExpired,
@@ -46,21 +38,39 @@ export {
   type SubscriberPatch,
   type SubscriberStatus,
 } from './domain/subscriber.js';
-export {
-  PRIORITY_RANK,
-  audienceFor,
-  defaultPriority,
-  isEmergency,
-  matchesAudience,
-  type AudienceQuery,
-  type Priority,
-} from './domain/audience.js';
+export { defaultPriority, isEmergency, matchesAudience, type AudienceQuery, type Priority } from './domain/audience.js';
 
 // Channels
 export type { AnyChannel, Channel, ChannelLimits, SendOptions, SendResult, SharedBudget } from './channel/channel.js';
 
 // Stores
-export type * from './store/index.js';
+export type {
+  AudienceMember,
+  AudiencePage,
+  ChannelStateStore,
+  ClaimedDelivery,
+  ConsentRecord,
+  DeliveryCounts,
+  DeliveryOutcome,
+  DeliveryReceipt,
+  DeliveryStatus,
+  FinalDeliveryStatus,
+  NewRun,
+  PlanProgress,
+  ReceiptCounts,
+  ReceiptRecord,
+  ReceiptStatus,
+  ReceiptStore,
+  ReceiptWriteResult,
+  RunLease,
+  RunRecord,
+  RunStatus,
+  RunStore,
+  Store,
+  SubscriberChannelState,
+  SubscriberExport,
+  SubscriberStore,
+} from './store/index.js';
 
 export { RECEIPT_RANK, RECEIPT_STATUSES } from './store/receipt-store.js';
 export { StoreError, isStoreError } from './store/store-error.js';
@@ -74,22 +84,56 @@ export {
 } from './store/subscriber-guard.js';
 
 // Time
-export { sleep, systemClock, type Clock, type TimerHandle } from './util/clock.js';
+export { systemClock, type Clock, type TimerHandle } from './util/clock.js';
 
 // Broadcaster
-export type * from './broadcaster/types.js';
+export type {
+  AnnouncementSink,
+  Broadcaster,
+  BroadcasterOptions,
+  BroadcastRun,
+  ChannelEstimate,
+  ChannelProgress,
+  ChannelReport,
+  CloseReport,
+  Estimate,
+  PublishOptions,
+  RetryPolicy,
+  RunProgress,
+  RunReport,
+} from './broadcaster/types.js';
 export type { BroadcastEvent, BroadcastEventType } from './broadcaster/events.js';
 
 // Public feed (JSON + live stream)
-export * from './feed/index.js';
+export {
+  createFeed,
+  type CapCertainty,
+  type CapMsgType,
+  type CapSeverity,
+  type CapStatus,
+  type CapUrgency,
+  type Feed,
+  type FeedAlert,
+  type FeedAlertInfo,
+  type FeedChannels,
+  type FeedDocument,
+  type FeedOptions,
+  type FeedTopic,
+} from './feed/index.js';
 
 // HTTP helpers (Fetch API handlers on node:http)
-export * from './http/index.js';
+export {
+  serve,
+  toNodeListener,
+  type FetchHandler,
+  type NodeListenerOptions,
+  type RunningServer,
+  type ServeOptions,
+} from './http/index.js';
 
 // Broadcaster implementation and memory store
 export { createBroadcaster } from './broadcaster/create-broadcaster.js';
 export type { BroadcasterTuning } from './broadcaster/options.js';
-export { createRateGate, type RateGate, type RateGateOptions } from './broadcaster/rate-gate.js';
 export {
   createRollingQuota,
   rollingQuotaBudget,
@@ -97,5 +141,4 @@ export {
   type RollingQuota,
   type RollingQuotaOptions,
 } from './broadcaster/rolling-quota.js';
-export { DEFAULT_RETRY_POLICY, backoffDelay } from './broadcaster/retry-policy.js';
 export { createMemoryStore, type MemoryStoreOptions } from './store/memory-store.js';

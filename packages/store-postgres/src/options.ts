@@ -1,4 +1,5 @@
-import { parseOrThrow, systemClock, type Clock, type StoreChannel } from '@banditore/core';
+import { systemClock, type Clock, type StoreChannel } from '@banditore/core';
+import { parseOrThrow } from '@banditore/core/authoring';
 import type { Pool } from 'pg';
 import { z } from 'zod';
 

@@ -1,4 +1,5 @@
-import { parseOrThrow, systemClock, type Clock, type StoreChannel } from '@banditore/core';
+import { systemClock, type Clock, type StoreChannel } from '@banditore/core';
+import { parseOrThrow } from '@banditore/core/authoring';
 import { z } from 'zod';
 
 const clockSchema = z.custom<Clock>(

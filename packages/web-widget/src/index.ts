@@ -11,24 +11,5 @@ export { BanditoreAlertsElement, type UpdateDetail } from './element.js';
 export { defineBanditoreAlerts } from './register.js';
 export type { LiveStatus } from './live.js';
 
-// Feed model (pure functions)
-export {
-  LEVELS,
-  backoffMs,
-  cleanText,
-  infoFor,
-  levelOf,
-  parseAlert,
-  parseFeed,
-  safeUrl,
-  selectAlerts,
-  type AlertInfo,
-  type FeedMeta,
-  type Level,
-  type ViewFilter,
-  type WidgetAlert,
-} from './model.js';
-
-// Subscription links and palette
-export { telegramLink, whatsappLink } from './links.js';
-export { BRAND, PALETTE, contrast, type Rgba } from './palette.js';
+// What the element's events and `alerts` property carry
+export type { AlertInfo, FeedMeta, Level, WidgetAlert } from './model.js';

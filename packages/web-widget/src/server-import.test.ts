@@ -16,7 +16,8 @@ async function inNode(script: string, type: 'module' | 'commonjs' = 'module'): P
 
 describe('on a server', () => {
   it('imports the element and the model helpers without a DOM', async () => {
-    const { BanditoreAlertsElement, parseFeed, defineBanditoreAlerts } = await import('./index.js');
+    const { BanditoreAlertsElement, defineBanditoreAlerts } = await import('./index.js');
+    const { parseFeed } = await import('./model.js');
     expect(typeof BanditoreAlertsElement).toBe('function');
     expect(parseFeed({ version: 1, alerts: [] })?.alerts).toEqual([]);
     expect(() => defineBanditoreAlerts()).toThrow(/needs a browser/);

@@ -24,7 +24,12 @@ export interface SiteOptions {
   widgetDir?: string;
 }
 
-const WIDGET_FILES = new Set(['banditore-alerts.js', 'banditore-alerts.panel.js', 'banditore-alerts.contrast.js']);
+const WIDGET_FILES = new Set([
+  'banditore-alerts.js',
+  'banditore-alerts.live.js',
+  'banditore-alerts.panel.js',
+  'banditore-alerts.contrast.js',
+]);
 
 function defaultWidgetDir(): string {
   const manifest = createRequire(import.meta.url).resolve('@banditore/web-widget/package.json');

@@ -21,7 +21,7 @@ import { fileURLToPath } from 'node:url';
 const MIN_INPUTS = 100_000;
 const root = fileURLToPath(new URL('..', import.meta.url));
 const vitest = join(dirname(createRequire(import.meta.url).resolve('vitest/package.json')), 'vitest.mjs');
-const packages = ['packages/core', 'packages/channel-telegram', 'packages/web-widget'];
+const packages = ['packages/core', 'packages/channel-telegram', 'packages/channel-whatsapp', 'packages/web-widget'];
 const seed = process.env.BANDITORE_FUZZ_SEED ?? String(randomInt(2 ** 31));
 const dir = mkdtempSync(join(tmpdir(), 'banditore-fuzz-'));
 const report = join(dir, 'report.jsonl');

@@ -1,13 +1,12 @@
 import {
   ChannelError,
-  parseOrThrow,
-  sleep,
   systemClock,
   type Announcement,
   type Channel,
   type ChannelLimits,
   type SendResult,
 } from '@banditore/core';
+import { parseOrThrow, sleep } from '@banditore/core/authoring';
 import { z } from 'zod';
 import { chatIdParam, telegramAddressSchema } from './address.js';
 import { createBotApi } from './bot-api.js';

@@ -97,9 +97,10 @@ describe('WhatsApp through the broadcaster', () => {
     expect(sandbox.stats.errors[131048] ?? 0).toBe(0);
     expect(sandbox.stats.errors[130429] ?? 0).toBe(0);
     expect(sandbox.stats.errors[131056] ?? 0).toBe(0);
-  });
+    // A hang limit, not a time budget: 300 real HTTP round trips on a busy machine.
+  }, 120_000);
 
-  it('carries the run and delivery ids in biz_opaque_callback_data', async () => {
+  it('estimates the cost by category and carries the run and delivery ids in biz_opaque_callback_data', async () => {
     const sandbox = await createWhatsAppSandbox({ seed: testSeed('callback'), templates: SANDBOX_TEMPLATES });
     opened.push(sandbox);
     const channel = createWhatsAppChannel({
@@ -107,12 +108,21 @@ describe('WhatsApp through the broadcaster', () => {
       phoneNumberId: sandbox.phoneNumberIds[0]!,
       baseUrl: sandbox.url,
       templates: CHANNEL_TEMPLATES,
+      // Illustrative figures for the test, not Meta's rates.
+      prices: { currency: 'EUR', asOf: '2026-12-01', perMessage: { MARKETING: 0.07, UTILITY: 0.03 } },
     });
     opened.push(channel);
     const store = createMemoryStore();
     await seed(store, 'whatsapp', 3, 3_000_000);
     const broadcaster = createBroadcaster({ store, channels: [channel] });
     opened.push(broadcaster);
+    // A utility notice and a marketing bulletin, priced by their templates' categories.
+    expect((await broadcaster.estimate(sampleAnnouncement({ topics: ['lavori'] }))).channels[0]!.expectedCost).toEqual({
+      amount: 0.09,
+      currency: 'EUR',
+      asOf: '2026-12-01',
+    });
+    expect((await broadcaster.estimate(sampleAnnouncement())).channels[0]!.expectedCost?.amount).toBe(0.21);
     const run = await broadcaster.publish(sampleAnnouncement({ topics: ['lavori'] }));
     await run.done;
     expect(sandbox.messages).toHaveLength(3);

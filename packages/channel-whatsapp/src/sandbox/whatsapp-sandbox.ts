@@ -16,7 +16,11 @@ export interface WhatsAppSandboxOptions {
   /** Accepted bearer token (190 otherwise). @defaultValue {@link SANDBOX_ACCESS_TOKEN} */
   accessToken?: string;
   /** The portfolio's numbers and their throughput. @defaultValue one number, {@link SANDBOX_PHONE_NUMBER_ID}, 80/s */
-  phoneNumbers?: ReadonlyArray<{ id: string; throughput?: 20 | 80 | 1000 }>;
+  phoneNumbers?: ReadonlyArray<{
+    id: string;
+    /** Messages per second: 20, 80 or 1,000 like Meta; any other number for benchmarks. */
+    throughput?: number;
+  }>;
   /** Unique recipients outside a window per moving 24 h, shared by all numbers. @defaultValue `"unlimited"` */
   messagingLimit?: MessagingLimit;
   /** Approved templates. @defaultValue none */

@@ -1,8 +1,11 @@
 /**
  * The Banditore demo (`npm start`): a comune like Jesi publishes its weekly events notice and a red
- * weather alert together. They go out one-to-one over Telegram (a local Bot API sandbox unless
- * TELEGRAM_BOT_TOKEN is set) from a SQLite file under `data/`, with live progress and a final
- * report, while the comune's home page shows the alert live through <banditore-alerts>.
+ * weather alert together. They go out one-to-one to Jesi's real mix: ~11,000 citizens on WhatsApp
+ * (a local Cloud API sandbox at the 1,000/s tier; the list imported from a CSV export; delivery
+ * receipts coming back through the signed webhook) and ~600 on Telegram (a local Bot API sandbox
+ * unless TELEGRAM_BOT_TOKEN is set), from a SQLite file under `data/`, with live progress per
+ * channel and a final report, while the comune's home page shows the alert live through
+ * <banditore-alerts>.
  *
  * Flags: `--once` exits after the broadcasts (exit code 0); `--port=N` (default 3000, 0 = any).
  */
@@ -14,6 +17,7 @@ import { announcements, TOPICS } from './jesi.js';
 import { createLiveBlock, progressLines, reportLines } from './progress-view.js';
 import { createSiteHandler } from './site/index.js';
 import { setUpTelegram } from './telegram-setup.js';
+import { setUpWhatsApp } from './whatsapp-setup.js';
 
 const args = process.argv.slice(2);
 const once = args.includes('--once');
@@ -27,6 +31,9 @@ await mkdir(dataDir, { recursive: true });
 await Promise.all(['', '-wal', '-shm'].map((suffix) => rm(`${databasePath}${suffix}`, { force: true })));
 const store = createSqliteStore({ path: databasePath });
 const telegram = await setUpTelegram(store, process.env);
+// WhatsApp: the Cloud API sandbox posts its signed webhooks to this server, known once it listens.
+let serverUrl = '';
+const whatsapp = await setUpWhatsApp(store, () => `${serverUrl}/whatsapp`);
 
 const feed = createFeed({
   comune: { name: 'Jesi', istat: '042021' },
@@ -40,10 +47,12 @@ const server = await serve(
     const { pathname } = new URL(request.url);
     if (pathname === '/avvisi.json') return feed.handler(request);
     if (pathname === '/avvisi/stream') return feed.streamHandler(request);
+    if (pathname === '/whatsapp') return whatsapp.webhook(request);
     return site(request);
   },
   { port, host: '127.0.0.1' },
 );
+serverUrl = server.url;
 
 // Citizens subscribe by themselves: the bot answers /start, /stop and the topics keyboard.
 const polling = new AbortController();
@@ -59,11 +68,24 @@ if (telegram.sandbox) {
   );
 }
 
-const broadcaster = createBroadcaster({ store, channels: telegram.channels, announcementSink: feed });
+// On WhatsApp, a new citizen writes ISCRIVIMI to the comune's number and an old one writes STOP.
+await whatsapp.sandbox.receiveInbound('393331234500', 'ISCRIVIMI');
+await whatsapp.sandbox.receiveInbound('393331000000', 'STOP');
+await whatsapp.sandbox.drainWebhooks();
+
+const broadcaster = createBroadcaster({
+  store,
+  channels: [...telegram.channels, whatsapp.channel],
+  announcementSink: feed,
+});
 const { events, alert } = announcements(new Date().toISOString().replace(/\D/g, '').slice(0, 14), Date.now());
 
 out.write(`\nBanditore demo — Comune di Jesi\n`);
 out.write(`Store: SQLite file ${databasePath}\nChannels: ${telegram.describe}\n`);
+out.write(`          ${whatsapp.describe}\n`);
+out.write(
+  `WhatsApp inbox: ${whatsapp.inbox.stats.subscribed} citizen subscribed by writing ISCRIVIMI, ${whatsapp.inbox.stats.unsubscribed} left with STOP\n`,
+);
 out.write(`Comune home page with live alerts: ${server.url}/\n\n`);
 for (const [label, announcement] of [
   ['Eventi', events],
@@ -102,6 +124,38 @@ const rate = telegram.channels[0]!.limits.ratePerSecond;
 out.write(
   `\nBoth broadcasts took ${seconds.toFixed(1)} s; ${fanOutMessages} one-to-one messages at ${rate}/s cannot take less than ${((fanOutMessages - 1) / rate).toFixed(1)} s.\n`,
 );
+// Receipts keep arriving after the sends: wait for the sandbox's last status webhooks, then count.
+await whatsapp.sandbox.drainWebhooks();
+for (const [label, run] of runs) {
+  const receipts = (await store.receiptCounts(run.id)).find((entry) => entry.channel === 'whatsapp');
+  if (receipts) {
+    out.write(
+      `${label} on WhatsApp: ${receipts.delivered} delivered to the phone (${receipts.read} read), ${receipts.failed} failed after sending${
+        Object.keys(receipts.byCode).length > 0
+          ? ` (${Object.entries(receipts.byCode)
+              .map(([code, n]) => `${code} ${n}`)
+              .join(', ')})`
+          : ''
+      }\n`,
+    );
+  }
+}
+const whatsappMessages = reports.reduce(
+  (sum, report) => sum + (report.channels.find((c) => c.channel === 'whatsapp')?.sent ?? 0),
+  0,
+);
+// The notice that reached the most citizens on WhatsApp, against the two hours it takes by hand.
+const whatsappSent = (report: (typeof reports)[number]): number =>
+  report.channels.find((c) => c.channel === 'whatsapp')?.sent ?? 0;
+const widest = reports.reduce((best, report) => (whatsappSent(report) > whatsappSent(best) ? report : best));
+if (whatsappSent(widest) > 0) {
+  const minutes = widest.durationMs / 60_000;
+  out.write(
+    `WhatsApp: ${whatsappSent(widest)} citizens reached one-to-one in ${(widest.durationMs / 1000).toFixed(1)} s ` +
+      `(${whatsappMessages} messages for both notices). By hand, with broadcast lists of 256, one notice takes about ` +
+      `two hours: ${Math.round(120 / minutes)} times longer.\n`,
+  );
+}
 if (telegram.sandbox) {
   const stats = telegram.sandbox.stats;
   out.write(
@@ -114,6 +168,7 @@ const shutdown = async (): Promise<void> => {
   await pollingDone;
   await broadcaster.close();
   await telegram.close();
+  await whatsapp.close();
   await server.close();
   await store.close();
 };

@@ -10,7 +10,9 @@ export function progressLines(label: string, progress: RunProgress): string[] {
     const filled = Math.round(share * BAR);
     const eta = channel.etaSeconds === undefined ? '  ?' : `${Math.ceil(channel.etaSeconds)}s`;
     const state = channel.state === 'running' ? '' : ` [${channel.state}]`;
-    return `${label.padEnd(14)} ${channel.channel.padEnd(17)} [${'#'.repeat(filled)}${'.'.repeat(BAR - filled)}] ${String(done).padStart(4)}/${String(channel.planned).padEnd(4)} ${channel.rate.toFixed(0).padStart(3)}/s  ETA ${eta.padStart(4)}${state}`;
+    const receipts =
+      channel.delivered === undefined ? '' : `  ✓ ${channel.delivered} delivered, ${channel.read ?? 0} read`;
+    return `${label.padEnd(14)} ${channel.channel.padEnd(17)} [${'#'.repeat(filled)}${'.'.repeat(BAR - filled)}] ${String(done).padStart(4)}/${String(channel.planned).padEnd(4)} ${channel.rate.toFixed(0).padStart(3)}/s  ETA ${eta.padStart(4)}${state}${receipts}`;
   });
 }
 
@@ -22,7 +24,7 @@ export function reportLines(label: string, report: RunReport): string[] {
       .map(([code, count]) => `${code} ${count}`)
       .join(', ');
     lines.push(
-      `  ${channel.channel.padEnd(17)} planned ${channel.planned}, sent ${channel.sent}, dropped ${channel.dropped}, failed ${channel.failed}, ambiguous ${channel.ambiguous}${codes ? ` (${codes})` : ''}`,
+      `  ${channel.channel.padEnd(17)} planned ${channel.planned}, sent ${channel.sent}, dropped ${channel.dropped}, failed ${channel.failed}, ambiguous ${channel.ambiguous}${codes ? ` (${codes})` : ''}${channel.delivered === undefined ? '' : `, delivered so far ${channel.delivered} (${channel.read ?? 0} read)`}`,
     );
   }
   return lines;

@@ -132,6 +132,9 @@ describe('a step of the wall clock', () => {
 
     expect(report.status).toBe('completed');
     expect(channel.deliveries).toHaveLength(200);
+    // The duration is measured, not the difference of two wall times 8 h apart.
+    expect(report.durationMs).toBeGreaterThan(3_000);
+    expect(report.durationMs).toBeLessThan(60_000);
     // 150 left at 50/s: about 3 s of monotonic time, not 8 h and not at once.
     const last = channel.deliveries.at(-1)!.at;
     expect(last - steppedAt).toBeGreaterThan(2_000);

@@ -12,8 +12,11 @@ export interface ReportInputs {
   sources: readonly RunChannel[];
   /** Channels that could not start here, with their code (e.g. `RENDER_FAILED`). */
   skipped?: ReadonlyMap<string, string>;
+  /** Wall-clock times. */
   startedAt: number;
   finishedAt: number;
+  /** Measured on the monotonic clock when known, so a wall-clock step does not distort it. @defaultValue finishedAt − startedAt */
+  durationMs?: number;
   /** Receipt counts of the channels that have receipts (absent for the others). */
   receipts?: readonly ReceiptCounts[];
 }
@@ -61,7 +64,7 @@ export function buildReport(inputs: ReportInputs): RunReport {
     priority: record.priority,
     startedAt: new Date(inputs.startedAt).toISOString(),
     finishedAt: new Date(inputs.finishedAt).toISOString(),
-    durationMs: Math.round(inputs.finishedAt - inputs.startedAt),
+    durationMs: Math.round(inputs.durationMs ?? inputs.finishedAt - inputs.startedAt),
     channels,
   };
 }

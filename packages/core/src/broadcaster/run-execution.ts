@@ -63,6 +63,8 @@ export class RunExecution implements BroadcastRun {
   #readingReceipts = false;
   readonly #feed = new ProgressFeed();
   readonly #startedAt: number;
+  /** Monotonic start, for the report's duration. */
+  readonly #startedMono: number;
   readonly #expiresAt: number;
   #sources: RunChannel[] = [];
   #skipped = new Map<string, string>();
@@ -82,6 +84,7 @@ export class RunExecution implements BroadcastRun {
     this.announcementId = record.announcement.id;
     this.created = created;
     this.#startedAt = context.clock.now();
+    this.#startedMono = context.pacing.now();
     const { expires } = record.announcement;
     this.#expiresAt = expires === undefined ? Infinity : Date.parse(expires);
     // Every in-flight send of the run listens on this one signal (undici adds a listener per request).
@@ -271,6 +274,7 @@ export class RunExecution implements BroadcastRun {
       skipped: this.#skipped,
       startedAt: this.#startedAt,
       finishedAt: clock.now(),
+      durationMs: pacing.now() - this.#startedMono,
     });
     this.#status = status;
     this.#tracker.sample(this.#sources, pacing.now());

@@ -43,6 +43,15 @@ describe('entry points', () => {
     expect(modulesReachedFrom(resolve(dist, entry), pattern)).not.toContain('vitest');
   });
 
+  it('declares zod as a peer dependency, so a channel author installs the one zod core checks schemas with', () => {
+    const manifest = JSON.parse(readFileSync(resolve(dist, '../package.json'), 'utf8')) as {
+      dependencies?: Record<string, string>;
+      peerDependencies?: Record<string, string>;
+    };
+    expect(manifest.peerDependencies?.zod).toBe('^4.1.0');
+    expect(manifest.dependencies?.zod).toBeUndefined();
+  });
+
   it('imports @banditore/core/testing in a plain Node process where vitest cannot load', async () => {
     // A resolve hook refuses vitest, as in an app that does not have it installed.
     const hook = `export async function resolve(specifier, context, next) {

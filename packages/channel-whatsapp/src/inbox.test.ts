@@ -150,6 +150,21 @@ describe('inbox: citizen self-service', () => {
     expect((await store.findSubscriber('whatsapp', CITIZEN))?.status).toBe('unsubscribed');
   });
 
+  it('refuses keywords where one word belongs to two actions, naming the field', () => {
+    expect(() =>
+      inboxRig({
+        keywords: {
+          subscribe: { it: ['ISCRIVIMI'], en: ['START'] },
+          unsubscribe: { it: ['STOP'], en: ['Stop!'.slice(0, 4)] },
+          topics: { it: ['TEMI'], en: ['TOPICS'] },
+          language: { it: ['LINGUA'], en: ['LANGUAGE'] },
+          help: { it: ['AIUTO'], en: ['stòp'] },
+          privacy: { it: ['PRIVACY'], en: ['DATA'] },
+        },
+      }),
+    ).toThrowError(/keywords/);
+  });
+
   it('processes a redelivered message once and serialises one citizen\u2019s messages', async () => {
     const { inbox, store, replies } = inboxRig();
     const subscribe = textMessage(CITIZEN, 'ISCRIVIMI', T0, 'wamid.same');

@@ -29,7 +29,7 @@ export const keywordsSchema = z
     privacy: z.object({ it: words, en: words }),
   })
   .refine((keywords) => {
-    const all = Object.values(keywords).flatMap((byLanguage) => [...byLanguage.it, ...byLanguage.en].map(normalise));
+    // One word, one action: "STOP" cannot both unsubscribe and show the help.
     const actionOf = new Map<string, string>();
     for (const [action, byLanguage] of Object.entries(keywords)) {
       for (const keyword of [...byLanguage.it, ...byLanguage.en].map(normalise)) {
@@ -37,7 +37,7 @@ export const keywordsSchema = z
         actionOf.set(keyword, action);
       }
     }
-    return all.length > 0;
+    return true;
   }, 'a keyword must not belong to two actions');
 
 /** The keywords as configured. */

@@ -45,15 +45,21 @@ describe('announcement schema under generated input', () => {
         BOUNDARY,
         'valid or ConfigError',
         fc.property(announcementInput, (input) => {
-          const started = performance.now();
           let parsed: Announcement | undefined;
           let refusal: unknown;
-          try {
-            parsed = parseOrThrow('announcement', announcementSchema, input);
-          } catch (error) {
-            refusal = error;
+          // The cost of one validation is the best of three timings: on a shared machine a single
+          // timing also measures the scheduler and the collector.
+          let best = Infinity;
+          for (let round = 0; round < 3; round++) {
+            const started = performance.now();
+            try {
+              parsed = parseOrThrow('announcement', announcementSchema, input);
+            } catch (error) {
+              refusal = error;
+            }
+            best = Math.min(best, performance.now() - started);
           }
-          durations.push(performance.now() - started);
+          durations.push(best);
           if (parsed) assertValid(parsed);
           else assertRefusal(refusal);
           if (Object.getOwnPropertyNames(Object.prototype).join() !== prototypeNames) {

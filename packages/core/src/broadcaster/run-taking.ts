@@ -82,10 +82,12 @@ export function createRunTaking(parts: BroadcasterParts, state: ClosingState): R
     async take(record, created, afterCrash) {
       const execution = record.status === 'active' ? await tryTake(record, created, afterCrash) : undefined;
       if (execution) return execution.created === created ? execution : handleOf(execution, created);
-      return watchRun(record, created, context, {
+      const watched = watchRun(record, created, context, {
         takeOver: () => tryTake(record, created, true),
         signal: state.closing.signal,
       });
+      void watched.done.finally(() => leaseWatch.forget(record.id)).catch(() => undefined);
+      return watched;
     },
   };
 }

@@ -82,7 +82,7 @@ export class ProgressTracker {
         let state: ChannelProgress['state'];
         if (source.state === 'done') state = 'done';
         else if (!running) state = source.state === 'cancelled' || source.state === 'expired' ? 'running' : 'stopped';
-        else if (inputs.storeStalled) state = 'stalled';
+        else if (inputs.storeStalled || source.claimStalled) state = 'stalled';
         else if (inputs.pausedUntil(source.channel) > 0) state = 'paused';
         else if (heldByQuota(inputs.channels.get(source.channel))) state = 'held';
         else if (ahead) state = 'waiting';

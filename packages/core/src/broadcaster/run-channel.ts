@@ -126,6 +126,11 @@ export class RunChannel {
     return costs.get(language) ?? costs.get(this.#options.fallbackLanguage) ?? 1;
   }
 
+  /** Whether the last claim failed and the next waits (the store is failing). */
+  get claimStalled(): boolean {
+    return this.#claimBackoff;
+  }
+
   get queued(): number {
     return this.#buffer.length - this.#head + this.#retries.size;
   }

@@ -83,6 +83,36 @@ describe('a store that cannot write outcomes', () => {
     expect(await drive(clock, broadcaster.close())).toEqual({ unpersistedOutcomes: 0, runIds: [] });
   });
 
+  it('a store that cannot hand out deliveries shows as stalled too, with its safe code', async () => {
+    const clock = createManualClock();
+    const memory = createMemoryStore({ clock });
+    await seedSubscribers(memory, 10);
+    let busy = true;
+    const store: Store = {
+      ...memory,
+      claimDeliveries: (runId, channel, limit) =>
+        busy
+          ? Promise.reject(Object.assign(new Error('database is locked'), { name: 'SqliteError', code: 'SQLITE_BUSY' }))
+          : memory.claimDeliveries(runId, channel, limit),
+    };
+    const events: BroadcastEvent[] = [];
+    const channel = createSandboxChannel({ clock });
+    const broadcaster = createBroadcaster({ store, channels: [channel], clock, onEvent: (e) => void events.push(e) });
+    const run = await broadcaster.publish(sampleAnnouncement());
+    while (!events.some((event) => event.type === 'internal.error')) {
+      clock.advance(50);
+      await settle(2);
+    }
+    expect(events.find((event) => event.type === 'internal.error')).toMatchObject({
+      where: 'claimDeliveries',
+      code: 'SQLITE_BUSY',
+    });
+    expect(run.progress().channels[0]!.state).toBe('stalled');
+    busy = false;
+    expect((await drive(clock, run.done)).channels[0]).toMatchObject({ sent: 10 });
+    await drive(clock, broadcaster.close());
+  });
+
   it('close() reports nothing unpersisted when the store took everything', async () => {
     const store = createMemoryStore();
     await seedSubscribers(store, 5);

@@ -4,7 +4,7 @@
  *
  * Flags: `--json` prints one JSON object per figure; `--quick` shrinks every workload for a
  * smoke run; `--only=name,name` runs some sections (overhead, pacing, emergency, scale, sqlite,
- * telegram).
+ * telegram, whatsapp).
  */
 import { createPrinter, type Figure } from './figures.js';
 import { runEmergency } from './emergency.js';
@@ -13,6 +13,7 @@ import { runPacing } from './pacing.js';
 import { runScale } from './scale.js';
 import { runSqliteBench } from './sqlite-bench.js';
 import { runTelegramBench } from './telegram-bench.js';
+import { runWhatsAppBench } from './whatsapp-bench.js';
 
 type Section = (options: { scale: number; onFigure: (figure: Figure) => void }) => Promise<void>;
 
@@ -23,6 +24,7 @@ const sections: Record<string, Section> = {
   scale: runScale,
   sqlite: runSqliteBench,
   telegram: runTelegramBench,
+  whatsapp: runWhatsAppBench,
 };
 
 const args = process.argv.slice(2);

@@ -15,16 +15,25 @@ import { startTelegramPolling } from '@banditore/channel-telegram';
 import { createSqliteStore } from '@banditore/store-sqlite';
 import { announcements, TOPICS } from './jesi.js';
 import { createLiveBlock, progressLines, reportLines } from './progress-view.js';
+import { checkPortFree, parsePort, PortInUseError } from './port.js';
 import { createSiteHandler } from './site/index.js';
 import { setUpTelegram } from './telegram-setup.js';
 import { setUpWhatsApp } from './whatsapp-setup.js';
 
 const args = process.argv.slice(2);
 const once = args.includes('--once');
-const port = Number(args.find((arg) => arg.startsWith('--port='))?.slice('--port='.length) ?? 3000);
+const port = parsePortOrExit(args);
 const dataDir = 'data';
 const databasePath = `${dataDir}/demo.db`;
 const out = process.stdout;
+
+// A taken port is found before the data file is reset: a second demo must not delete the data of
+// one already running, and says what to do instead of printing an EADDRINUSE stack.
+await checkPortFree(port, '127.0.0.1').catch((error: unknown) => {
+  if (!(error instanceof PortInUseError)) throw error;
+  process.stderr.write(`${error.message}\n`);
+  process.exit(1);
+});
 
 // The demo starts from a clean file each time, so every run shows the same numbers.
 await mkdir(dataDir, { recursive: true });
@@ -180,4 +189,14 @@ if (once) {
   process.once('SIGINT', () => {
     void shutdown().then(() => process.exit(0));
   });
+}
+
+/** `--port=N`, or a one-line explanation and exit code 2 when N is not a port. */
+function parsePortOrExit(argv: string[]): number {
+  try {
+    return parsePort(argv);
+  } catch (error) {
+    process.stderr.write(`${(error as Error).message}\n`);
+    process.exit(2);
+  }
 }

@@ -23,8 +23,12 @@ export function reportLines(label: string, report: RunReport): string[] {
     const codes = Object.entries(channel.byCode)
       .map(([code, count]) => `${code} ${count}`)
       .join(', ');
+    // Every delivery ends in exactly one column, so they add up to planned; a stopped channel's
+    // remainder waits for resume(). Ambiguous ones are among the sent.
+    const settled = channel.sent + channel.dropped + channel.failed + channel.cancelled + channel.expired;
+    const pending = channel.planned - settled;
     lines.push(
-      `  ${channel.channel.padEnd(17)} planned ${channel.planned}, sent ${channel.sent}, dropped ${channel.dropped}, failed ${channel.failed}, ambiguous ${channel.ambiguous}${codes ? ` (${codes})` : ''}${channel.delivered === undefined ? '' : `, delivered so far ${channel.delivered} (${channel.read ?? 0} read)`}`,
+      `  ${channel.channel.padEnd(17)} planned ${channel.planned}: sent ${channel.sent}, dropped ${channel.dropped}, failed ${channel.failed}, cancelled ${channel.cancelled}, expired ${channel.expired}${pending > 0 ? `, pending ${pending}` : ''} (ambiguous ${channel.ambiguous} of the sent)${codes ? ` (${codes})` : ''}${channel.delivered === undefined ? '' : `, delivered so far ${channel.delivered} (${channel.read ?? 0} read)`}`,
     );
   }
   return lines;

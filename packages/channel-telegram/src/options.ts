@@ -36,9 +36,20 @@ export const limitsSchema = z.object({
   concurrency: z.number().int().min(1).max(10_000).optional(),
   /** Sends that may go back to back before pacing spreads them. */
   burst: z.number().positive().optional(),
-  /** Least time between two messages to one chat, in ms; also the spacing of a split message's parts. */
+  /** Least time between two requests to one chat, in ms, from the end of the previous one; also between a split message's parts. */
   perRecipientIntervalMs: z.number().min(0).max(3_600_000).optional(),
 });
+
+/** A shared budget (see `SharedBudget` in core), or `false` to pace this channel on its own. */
+export const sharedBudgetSchema = z.union([
+  z.literal(false),
+  z.object({
+    key: z.string().min(1).max(200),
+    ratePerSecond: rate,
+    burst: z.number().positive().optional(),
+    sharePause: z.boolean().optional(),
+  }),
+]);
 
 const channelName = z
   .string()
@@ -60,6 +71,7 @@ export const telegramChannelOptionsSchema = z.object({
     .refine((zone) => isTimeZone(zone), 'must be an IANA time zone such as "Europe/Rome"')
     .default('Europe/Rome'),
   clock: clockSchema.optional(),
+  sharedBudget: sharedBudgetSchema.optional(),
 });
 
 /**
@@ -77,7 +89,8 @@ export const telegramChannelOptionsSchema = z.object({
  * | `paidBroadcast` | `false` | sets `allow_paid_broadcast` (0.1 Star per message, up to 1,000/s) |
  * | `linkPreviews` | `false` | lets Telegram show a preview of the first link |
  * | `timeZone` | `"Europe/Rome"` | for the "valid until" line |
- * | `clock` | the system clock | spaces the parts of a split message |
+ * | `clock` | the system clock | spaces the parts of a split message sent without a broadcaster |
+ * | `sharedBudget` | the bot's: 30/s (1,000/s paid), keyed by the bot id | the budget this channel shares with the bot's other channels; `false` for none |
  */
 export type TelegramChannelOptions = z.input<typeof telegramChannelOptionsSchema>;
 

@@ -119,7 +119,12 @@ describe('unit: createTelegramChannel', () => {
     expect(result.ok).toBe(true);
     expect(calls[0]!.body).toMatchObject({ chat_id: '@comune_jesi', allow_paid_broadcast: true });
     expect(calls[0]!.body).not.toHaveProperty('disable_notification');
-    expect(channel.limits).toEqual({ ratePerSecond: 1000, concurrency: 100, perRecipientIntervalMs: 1000 });
+    expect(channel.limits).toEqual({
+      ratePerSecond: 1000,
+      concurrency: 100,
+      perRecipientIntervalMs: 1000,
+      shared: [{ key: 'telegram-bot:123456789:paid', ratePerSecond: 1000 }],
+    });
   });
 
   test.each([
@@ -128,28 +133,44 @@ describe('unit: createTelegramChannel', () => {
       createTelegramChannel,
       {},
       'telegram',
-      { ratePerSecond: 30, concurrency: 30, perRecipientIntervalMs: 1000 },
+      {
+        ratePerSecond: 30,
+        concurrency: 30,
+        perRecipientIntervalMs: 1000,
+        shared: [{ key: 'telegram-bot:123456789', ratePerSecond: 30 }],
+      },
     ],
     [
       'channel post defaults',
       createTelegramChannelPost,
       {},
       'telegram-channel',
-      { ratePerSecond: 1, concurrency: 1, perRecipientIntervalMs: 3000 },
+      {
+        ratePerSecond: 1,
+        concurrency: 1,
+        perRecipientIntervalMs: 3000,
+        shared: [{ key: 'telegram-bot:123456789', ratePerSecond: 30 }],
+      },
     ],
     [
       'overrides',
       createTelegramChannel,
       { name: 'telegram-jesi', limits: { ratePerSecond: 20, burst: 2 } },
       'telegram-jesi',
-      { ratePerSecond: 20, concurrency: 30, burst: 2, perRecipientIntervalMs: 1000 },
+      {
+        ratePerSecond: 20,
+        concurrency: 30,
+        burst: 2,
+        perRecipientIntervalMs: 1000,
+        shared: [{ key: 'telegram-bot:123456789', ratePerSecond: 30 }],
+      },
     ],
     [
       'limits off',
       createTelegramChannel,
       { limits: { ratePerSecond: Infinity, perRecipientIntervalMs: 0 } },
       'telegram',
-      { ratePerSecond: Infinity, concurrency: 30, perRecipientIntervalMs: 0 },
+      { ratePerSecond: Infinity, concurrency: 30, perRecipientIntervalMs: 0, shared: [] },
     ],
   ])('%s', (_name, factory, options, name, limits) => {
     const channel = factory({ token: TOKEN, dispatcher: agent, ...options });

@@ -91,8 +91,9 @@ describe('channel against the sandbox: errors', () => {
     expect(results.filter((result) => result.ok)).toHaveLength(5);
     expect(limited).toHaveLength(3);
     for (const result of limited)
-      expect(result.ok ? undefined : [result.error.code, result.error.retryAfterMs]).toEqual(['RATE_LIMITED', 1000]);
-    expect(sandbox.stats.rateLimited.global).toBe(3);
+      expect(result.ok ? undefined : [result.error.code, result.error.retryAfterMs]).toEqual(['RATE_LIMITED', 3000]);
+    // The sixth broke the limit; the two after it fell into the bot-wide penalty.
+    expect(sandbox.stats.rateLimited).toMatchObject({ global: 1, penalty: 2 });
   });
 
   it('maps a slow answer to TIMEOUT and a closed port to NETWORK_ERROR', async () => {
@@ -111,7 +112,7 @@ describe('channel against the sandbox: errors', () => {
 
   it('sends a hostile announcement in parts the sandbox parses, spaced per chat', async () => {
     const { sandbox, channel } = await rig(
-      { limits: { perChatIntervalMs: 50 } },
+      { limits: { privateChatIntervalMs: 50 } },
       { limits: { perRecipientIntervalMs: 50 } },
     );
     const message = await channel.render(hostileAnnouncement(), 'it');
@@ -186,7 +187,7 @@ describe('broadcast through the broadcaster against the sandbox at its limits', 
         sent: 1,
       });
       // No 429: the sandbox enforced 30 per sliding window (less 50 ms for loopback jitter) and per-chat spacing.
-      expect(sandbox.stats.rateLimited).toEqual({ global: 0, chat: 0 });
+      expect(sandbox.stats.clientRateLimited).toBe(0);
       // 46 fan-out messages at 30/s cannot all leave within the first second.
       expect(seconds).toBeGreaterThan(0.9);
       expect(sandbox.messagesTo(-1_004_005_006)).toHaveLength(1);

@@ -5,6 +5,7 @@ import {
   type Channel,
   type ChannelLimits,
   type SendResult,
+  type SharedBudget,
 } from '@banditore/core';
 import { parseOrThrow, sleep } from '@banditore/core/authoring';
 import { z } from 'zod';
@@ -26,6 +27,25 @@ export interface SenderProfile {
   subject: string;
 }
 
+/** Telegram's limit for the whole bot: ~30 messages/s, or 1,000/s for paid broadcasts. */
+const BOT_RATE = { free: 30, paid: 1000 } as const;
+
+/**
+ * The budget every channel of one bot draws from: fan-out and channel posts share the bot's
+ * messages per second, and a 429 (Telegram's penalty is bot-wide) pauses both. Keyed by the bot
+ * id, the public half of the token, so channels built separately for one bot still share.
+ *
+ * @param token - The bot token (only the id before the colon is used).
+ * @param paid - Whether sends use `allow_paid_broadcast`.
+ * @returns The shared budget.
+ */
+export function botBudget(token: string, paid: boolean): SharedBudget {
+  const botId = token.slice(0, token.indexOf(':'));
+  return paid
+    ? { key: `telegram-bot:${botId}:paid`, ratePerSecond: BOT_RATE.paid }
+    : { key: `telegram-bot:${botId}`, ratePerSecond: BOT_RATE.free };
+}
+
 /** Parts already delivered to one chat, so a retry after a partial failure resumes instead of repeating. */
 interface Progress {
   sent: number;
@@ -38,11 +58,15 @@ const sentMessageSchema = z.object({ message_id: z.number().int() });
  * Builds a Telegram channel for a profile. Shared by `createTelegramChannel` (one-to-one fan-out)
  * and `createTelegramChannelPost` (the comune's public channel).
  *
- * A split message is sent part by part, spaced by `perRecipientIntervalMs`. When a part fails,
- * the error is returned as is; the parts already delivered are remembered per rendered message
- * and address, so the broadcaster's retry (after a 429, a 5xx) sends only the rest. A final
- * failure after the first part (a rejected part, a chat gone meanwhile) is reported as that
- * failure even though the first parts arrived.
+ * A split message is sent part by part; before each part after the first the channel awaits
+ * `SendOptions.nextRequest`, so every part passes the broadcaster's rate gates, waits out a
+ * pause that began meanwhile and keeps the chat's one-a-second spacing (called directly, without
+ * a broadcaster, parts are spaced by `perRecipientIntervalMs` on the channel's own clock). When a
+ * part fails, the error is returned as is; the parts already delivered are remembered per
+ * rendered message and address, so the broadcaster's retry (after a 429, a 5xx, a lost answer)
+ * resumes at the part that failed: a lost answer can duplicate that one part, never the ones
+ * before it. A final failure after the first part (a rejected part, a chat gone meanwhile) is
+ * reported as that failure even though the first parts arrived.
  *
  * @param options - Channel options (validated here).
  * @param profile - Target kind, default name and limits.
@@ -53,7 +77,13 @@ export function createTelegramSender(options: TelegramChannelOptions, profile: S
   const resolved = parseOrThrow(profile.subject, telegramChannelOptionsSchema, options);
   const clock = resolved.clock ?? systemClock;
   const base = resolved.paidBroadcast ? profile.paidLimits : profile.defaultLimits;
-  const limits = { ...base, ...stripUndefined(resolved.limits ?? {}) } as ChannelLimits;
+  const own = { ...base, ...stripUndefined(resolved.limits ?? {}) } as ChannelLimits;
+  // Limits switched off (`ratePerSecond: Infinity`) mean no pacing at all, the bot's budget included.
+  const configured = resolved.sharedBudget;
+  const budget =
+    (configured === undefined || configured === false ? configured : (stripUndefined(configured) as SharedBudget)) ??
+    (own.ratePerSecond === Infinity ? false : botBudget(resolved.token, resolved.paidBroadcast));
+  const limits: ChannelLimits = { ...own, shared: budget === false ? [] : [budget] };
   const partIntervalMs = limits.perRecipientIntervalMs ?? 0;
   const api = createBotApi({
     token: resolved.token,
@@ -90,14 +120,13 @@ export function createTelegramSender(options: TelegramChannelOptions, profile: S
     },
     // A split message is several requests against Telegram's limit, not one.
     cost: (rendered: TelegramMessage) => rendered.parts.length,
-    async send(address, rendered, { signal }): Promise<SendResult> {
-      let byAddress = progressByMessage.get(rendered);
-      const progress = byAddress?.get(address) ?? { sent: 0, firstMessageId: undefined };
+    async send(address, rendered, { signal, nextRequest }): Promise<SendResult> {
+      const progress = progressByMessage.get(rendered)?.get(address) ?? { sent: 0, firstMessageId: undefined };
       const start = progress.sent;
       for (let index = start; index < rendered.parts.length; index++) {
         if (index > start) {
           try {
-            await sleep(clock, partIntervalMs, signal);
+            await (nextRequest ? nextRequest() : sleep(clock, partIntervalMs, signal));
           } catch {
             return remember(progress, new ChannelError('NETWORK_ERROR', 'The send was aborted'));
           }
@@ -119,24 +148,32 @@ export function createTelegramSender(options: TelegramChannelOptions, profile: S
             : new ChannelError('PROVIDER_RESPONSE_INVALID', 'Telegram answered ok without a message id');
         if (error !== undefined) {
           if (error.retryable && progress.sent > 0) return remember(progress, error);
-          byAddress?.delete(address);
+          forget();
           return { ok: false, error };
         }
         progress.sent = index + 1;
         progress.firstMessageId ??= `${sent!.data!.message_id}`;
       }
-      byAddress?.delete(address);
+      forget();
       return progress.firstMessageId === undefined
         ? { ok: true }
         : { ok: true, providerMessageId: progress.firstMessageId };
 
+      // Looked up again at the end, never kept across an await: concurrent sends of the same
+      // message to other chats may have created the map meanwhile, and replacing it would lose
+      // their progress (their retries would resend parts that had landed).
       function remember(state: Progress, error: ChannelError): SendResult {
+        let byAddress = progressByMessage.get(rendered);
         if (!byAddress) {
           byAddress = new Map();
           progressByMessage.set(rendered, byAddress);
         }
         byAddress.set(address, state);
         return { ok: false, error };
+      }
+
+      function forget(): void {
+        progressByMessage.get(rendered)?.delete(address);
       }
     },
     close: () => api.close(),

@@ -63,8 +63,8 @@ describe('unit: layoutParts', () => {
     for (const text of texts) expect(text).toMatch(/^Paragrafo \d+:[^]*\.$/);
   });
 
-  it('cuts after a sentence when a paragraph is longer than a part', () => {
-    const sentences = Array.from({ length: 40 }, (_, n) => `Frase numero ${n} con qualche parola in più.`).join(' ');
+  it('cuts after a sentence when a paragraph is longer than a part and that costs no extra part', () => {
+    const sentences = Array.from({ length: 36 }, (_, n) => `Frase numero ${n} con qualche parola in più.`).join(' ');
     const texts = expectFaithfulSplit([plain(sentences)], 300);
     for (const text of texts) expect(text).toMatch(/^Frase numero \d+ [^]*\.$/);
   });
@@ -76,12 +76,43 @@ describe('unit: layoutParts', () => {
   });
 
   it('counts visible characters, not HTML: escaped markup may exceed the limit in bytes', () => {
-    const hostile = '<&>'.repeat(1500); // 4,500 visible characters, 13,500 when escaped
+    const hostile = '<&>'.repeat(2000); // 6,000 visible characters, 18,000 when escaped
     const parts = layoutParts([plain(`${hostile} fine`)], 4096);
     expect(parts.length).toBe(2);
     expect(parts[0]!.length).toBeGreaterThan(4096);
-    expect(visible(parts[0]!).length).toBe(4096);
+    for (const part of parts) expect(visible(part).length).toBeLessThanOrEqual(4096);
     expect(parts.map(visible).join('')).toBe(`${hostile} fine`);
+  });
+
+  it('balances a text just over the limit into two halves instead of a full part and a scrap', () => {
+    const body = Array.from({ length: 700 }, (_, n) => `parola${n % 10}`).join(' '); // ~4,900 characters
+    const texts = expectFaithfulSplit([plain(body)], 4096);
+    expect(texts).toHaveLength(2);
+    for (const text of texts) expect(text.length).toBeGreaterThan(body.length / 2 - 20);
+  });
+
+  it('uses no more parts than word breaks need, even when paragraph breaks fall badly', () => {
+    // Paragraphs of 2,100 characters: cutting only at paragraphs would take four parts for 8,400.
+    const paragraph = (n: number): Block => plain(`${`p${n} `.repeat(700).trim()}.`);
+    const blocks = [paragraph(1), paragraph(2), paragraph(3), paragraph(4)];
+    const texts = expectFaithfulSplit(blocks, 4096);
+    expect(texts.length).toBe(Math.ceil(measureBlocks(blocks) / 4096));
+  });
+
+  test.each([
+    ['flags', '🇮🇹'],
+    ['a ZWJ family', '👨\u200d👩\u200d👧\u200d👦'],
+    ['combining accents', 'e\u0301\u0300'],
+    ['skin-tone emoji', '👍🏽'],
+  ])('never splits a grapheme cluster (%s) when a long word must be cut', (_name, cluster) => {
+    const word = cluster.repeat(Math.ceil(700 / cluster.length));
+    const parts = layoutParts([plain(word)], 101).map(visible);
+    const segmenter = new Intl.Segmenter(undefined, { granularity: 'grapheme' });
+    expect(parts.join('')).toBe(word);
+    for (const part of parts) {
+      expect(part.length).toBeLessThanOrEqual(101);
+      for (const { segment } of segmenter.segment(part)) expect(segment).toBe(cluster);
+    }
   });
 
   it('cuts a single over-long word at the limit without splitting a surrogate pair', () => {

@@ -37,21 +37,48 @@ interface Unit {
 
 const SENTENCE_END = /[.!?…;:]["'»”)\]]*$/;
 
+/** Grapheme clusters: a flag, a ZWJ family or a letter with its accents is one unit of text. */
+const graphemes = new Intl.Segmenter(undefined, { granularity: 'grapheme' });
+
 /**
  * Lays out paragraphs as Telegram HTML parts of at most `maxLength` visible characters.
  *
  * Length is counted in UTF-16 code units of the visible text (tags removed, entities decoded),
- * which is how Telegram counts and never less than the characters it sees. Parts are cut at a
- * paragraph break when one falls in the second half of the part, else at a line break, a
- * sentence end, a space; only a single word longer than a whole part is cut inside, and never
- * inside a surrogate pair. Tags are opened and closed within each part, so no part ever ends
- * inside a tag or an entity.
+ * which is how Telegram counts and never less than the characters it sees. A text goes out in
+ * as few parts as word breaks allow — each part is a request and, to one chat, a second — and
+ * those parts are balanced: the smallest part size that still needs no more parts is searched
+ * for, so a text just over the limit becomes two halves, not a full part and a scrap. Within
+ * that, parts are cut at a paragraph break when one falls in the second half of the part, else
+ * at a line break, a sentence end, a space; only a single word longer than a whole part is cut
+ * inside, and never inside a grapheme cluster (`Intl.Segmenter`). Tags are opened and closed
+ * within each part, so no part ever ends inside a tag or an entity.
  *
  * @param blocks - Paragraphs in order.
  * @param maxLength - Most visible UTF-16 units per part (4,096 for messages, 1,024 for captions).
  * @returns One HTML string per part; empty when there is no text.
  */
 export function layoutParts(blocks: readonly Block[], maxLength: number): string[] {
+  const fewest = layout(blocks, maxLength, false);
+  const count = fewest.length;
+  if (count <= 1) return fewest.map(toHtml);
+  const total = visibleLength(toUnits(blocks, maxLength));
+  // Prefer good breaks (paragraphs, sentences) if they still allow the fewest parts.
+  for (const goodBreaks of [true, false]) {
+    if (layout(blocks, maxLength, goodBreaks).length > count) continue;
+    let low = Math.max(1, Math.ceil(total / count));
+    let high = maxLength;
+    while (low < high) {
+      const middle = (low + high) >>> 1;
+      if (layout(blocks, middle, goodBreaks).length <= count) high = middle;
+      else low = middle + 1;
+    }
+    return layout(blocks, high, goodBreaks).map(toHtml);
+  }
+  return fewest.map(toHtml);
+}
+
+/** Fills parts of at most `maxLength` greedily, cutting at the best break (or the last word break). */
+function layout(blocks: readonly Block[], maxLength: number, goodBreaks: boolean): Unit[][] {
   const units = toUnits(blocks, maxLength);
   const parts: Unit[][] = [];
   let current: Unit[] = [];
@@ -59,7 +86,7 @@ export function layoutParts(blocks: readonly Block[], maxLength: number): string
   for (const unit of units) {
     // Cutting at a good break may leave a tail that still cannot take this unit: cut again.
     while (current.length > 0 && length + unit.separator.length + unit.text.length > maxLength) {
-      const cut = bestCut(current, maxLength);
+      const cut = bestCut(current, maxLength, goodBreaks);
       parts.push(current.slice(0, cut));
       current = current.slice(cut);
       length = visibleLength(current);
@@ -68,7 +95,7 @@ export function layoutParts(blocks: readonly Block[], maxLength: number): string
     length = visibleLength(current);
   }
   if (current.length > 0) parts.push(current);
-  return parts.map(toHtml);
+  return parts;
 }
 
 /**
@@ -89,15 +116,18 @@ function visibleLength(units: readonly Unit[]): number {
   return total;
 }
 
-/** Index to cut `units` at: the best break in the second half, else the best anywhere. */
-function bestCut(units: readonly Unit[], maxLength: number): number {
+/**
+ * Index to cut `units` at: the best break in the second half, else the best anywhere; with
+ * `goodBreaks` off, simply the last break between words (the fewest parts).
+ */
+function bestCut(units: readonly Unit[], maxLength: number, goodBreaks: boolean): number {
   const offsets: number[] = [];
   let running = 0;
   units.forEach((unit, index) => {
     offsets.push(running);
     running += (index === 0 ? 0 : unit.separator.length) + unit.text.length;
   });
-  for (const strength of [Break.Paragraph, Break.Line, Break.Sentence, Break.Word]) {
+  for (const strength of goodBreaks ? [Break.Paragraph, Break.Line, Break.Sentence, Break.Word] : [Break.Word]) {
     const floor = strength === Break.Word ? 0 : maxLength / 2;
     for (let index = units.length - 1; index >= 1; index--) {
       if (units[index]!.strength >= strength && offsets[index]! >= floor) return index;
@@ -148,17 +178,23 @@ function toUnits(blocks: readonly Block[], maxLength: number): Unit[] {
   return units;
 }
 
-/** Cuts a word longer than `size` UTF-16 units, never between the halves of a surrogate pair. */
+/**
+ * Cuts a word longer than `size` UTF-16 units between grapheme clusters, so no flag, ZWJ
+ * sequence or accented letter is torn apart; a single cluster longer than a part (a letter with
+ * thousands of combining marks) is cut between code points, the least harm left.
+ */
 function chunk(word: string, size: number): string[] {
   if (word.length <= size) return [word];
   const pieces: string[] = [];
   let piece = '';
-  for (const char of word) {
-    if (piece.length + char.length > size) {
-      pieces.push(piece);
-      piece = '';
+  for (const { segment } of graphemes.segment(word)) {
+    for (const cluster of segment.length > size ? [...segment] : [segment]) {
+      if (piece.length + cluster.length > size) {
+        pieces.push(piece);
+        piece = '';
+      }
+      piece += cluster;
     }
-    piece += char;
   }
   if (piece !== '') pieces.push(piece);
   return pieces;

@@ -12,7 +12,9 @@ export {
   type TelegramSandbox,
   type TelegramSandboxOptions,
 } from './telegram-sandbox.js';
-export { DEFAULT_SANDBOX_LIMITS, type SandboxLimits } from './sandbox-limits.js';
+export { DEFAULT_SANDBOX_LIMITS, type LimitScope, type SandboxLimits } from './sandbox-limits.js';
+export type { SandboxFaults } from './sandbox-network.js';
+export type { SandboxChatControls } from './sandbox-controls.js';
 export type { SandboxBot, SandboxCallbackAnswer, SandboxMessage } from './sandbox-methods.js';
 export type { SandboxUsers, SimulatedUser } from './sandbox-users.js';
 export type { SandboxWebhook, UpdateDelivery } from './sandbox-updates.js';

@@ -1,6 +1,7 @@
 import type { Clock } from '@banditore/core';
 import type { ApiErrorBody, ChatRegistry } from './sandbox-chats.js';
-import type { SendLimiter } from './sandbox-limits.js';
+import type { LimitScope, SendLimiter } from './sandbox-limits.js';
+import type { SendFault } from './sandbox-network.js';
 import type { UpdateHub } from './sandbox-updates.js';
 import type { SpecSubset } from './spec-subset.js';
 import { validateParams } from './spec-validator.js';
@@ -53,13 +54,24 @@ export interface MethodContext {
   openCallbacks: Set<string>;
   callbackAnswers: SandboxCallbackAnswer[];
   record(message: SandboxMessage): void;
-  onRateLimited(scope: 'global' | 'chat'): void;
+  /** A send refused with 429: which limit, or `seeded` for a fault the test asked for. */
+  onRateLimited(scope: LimitScope | 'seeded'): void;
+  /** The seeded fault for the next send, drawn when it arrives. */
+  fault(): SendFault;
+  /** A seeded fault was served. */
+  onFault(kind: 'serverError' | 'badGateway' | 'drop' | 'slow'): void;
 }
 
 /** An HTTP answer of the sandbox. */
 export interface MethodAnswer {
   status: number;
   body: object;
+  /** Drop the connection instead of answering (the message, if accepted, stays accepted). */
+  drop?: boolean;
+  /** Answer this much later than usual, in ms (a slow answer). */
+  delayMs?: number;
+  /** A seeded 429: the bot's wait starts when this answer leaves. */
+  seeded?: boolean;
 }
 
 const ok = (result: unknown, description?: string): MethodAnswer => ({
@@ -77,6 +89,7 @@ const badRequest = (description: string): MethodAnswer => error({ ok: false, err
  * @param method - Canonical method name (one of the sandbox's methods).
  * @param input - Parameters as received.
  * @param onClose - Registers a callback for when the client goes away (long polling).
+ * @param readAt - When the request reached the server, before its inbound latency.
  * @returns The answer.
  */
 export async function runMethod(
@@ -84,6 +97,7 @@ export async function runMethod(
   method: string,
   input: Record<string, unknown>,
   onClose: (abort: () => void) => void,
+  readAt: number,
 ): Promise<MethodAnswer> {
   const validation = validateParams(context.spec, method, input, context.strict);
   if (!validation.ok) return badRequest(validation.description);
@@ -101,7 +115,7 @@ export async function runMethod(
       });
     case 'sendMessage':
     case 'sendPhoto':
-      return send(context, method, params);
+      return send(context, method, params, readAt);
     case 'getUpdates': {
       const limit = Math.min(100, Math.max(1, (params.limit as number | undefined) ?? 100));
       const answer = await context.hub.getUpdates(
@@ -142,6 +156,7 @@ function send(
   context: MethodContext,
   method: 'sendMessage' | 'sendPhoto',
   params: Record<string, unknown>,
+  readAt: number,
 ): MethodAnswer {
   const chat = context.chats.resolve(params.chat_id);
   if (!chat.ok) return error(chat.body);
@@ -162,16 +177,22 @@ function send(
   if (method === 'sendPhoto' && (params.photo as string).trim() === '')
     return badRequest('Bad Request: there is no photo in the request');
 
-  const admission = context.limiter.admit(String(chat.id));
+  const fault = context.fault();
+  if (fault.kind === 'tooManyRequests') {
+    // Telegram asked for a wait the client did not cause; sending during it is the client's fault.
+    context.onRateLimited('seeded');
+    context.limiter.seededRefusal();
+    return { ...tooManyRequests(1), seeded: true };
+  }
+  // The arrival: counted against the limits whatever happens next.
+  const admission = context.limiter.admit(chat.id, chat.type, readAt);
   if (!admission.ok) {
     context.onRateLimited(admission.scope);
-    return error({
-      ok: false,
-      error_code: 429,
-      description: `Too Many Requests: retry after ${admission.retryAfter}`,
-      parameters: { retry_after: admission.retryAfter },
-    });
+    return tooManyRequests(admission.retryAfter);
   }
+  if (fault.kind !== 'none') context.onFault(fault.kind);
+  if (fault.kind === 'serverError') return error({ ok: false, error_code: 500, description: 'Internal Server Error' });
+  if (fault.kind === 'badGateway') return error({ ok: false, error_code: 502, description: 'Bad Gateway' });
   const now = context.clock.now();
   const messageId = context.chats.nextMessageId(chat.id);
   if (params.reply_markup !== undefined)
@@ -196,13 +217,26 @@ function send(
           photo: [{ file_id: `sandbox-photo-${messageId}`, file_unique_id: `p${messageId}`, width: 1280, height: 720 }],
           ...(text === '' ? {} : { caption: text }),
         };
-  return ok({
+  const answer = ok({
     message_id: messageId,
     date: Math.floor(now / 1000),
     chat: { id: chat.id, type: chat.type },
     from: { id: context.bot.id, is_bot: true, first_name: context.bot.firstName, username: context.bot.username },
     ...content,
     ...(params.reply_markup === undefined ? {} : { reply_markup: params.reply_markup }),
+  });
+  // Accepted, then the answer is lost or late: the client cannot know the message landed.
+  if (fault.kind === 'drop') answer.drop = true;
+  if (fault.kind === 'slow') answer.delayMs = fault.delayMs;
+  return answer;
+}
+
+function tooManyRequests(retryAfter: number): MethodAnswer {
+  return error({
+    ok: false,
+    error_code: 429,
+    description: `Too Many Requests: retry after ${retryAfter}`,
+    parameters: { retry_after: retryAfter },
   });
 }
 

@@ -173,40 +173,76 @@ describe('sandbox: spec validation', () => {
   });
 });
 
-describe('sandbox: limits', () => {
-  it('refuses the 31st message in a second with Telegram’s 429 body, then keeps refusing until retry_after passed', async () => {
-    const clock = createManualClock();
-    await open({ clock, limits: { perChatBurst: 100 } });
-    for (let chat = 1; chat <= 30; chat++) expect((await send(chat)).status).toBe(200);
-    const refused = await send(31);
-    expect(refused).toEqual({
-      status: 429,
-      body: {
-        ok: false,
-        error_code: 429,
-        description: 'Too Many Requests: retry after 1',
-        parameters: { retry_after: 1 },
-      },
-    });
-    clock.advance(999);
-    expect((await send(32)).status).toBe(429); // cooldown: ignoring retry_after does not help
-    clock.advance(1);
-    expect((await send(33)).status).toBe(200);
-    expect(sandbox!.stats).toMatchObject({ sent: 31, rateLimited: { global: 2, chat: 0 }, maxPerSecond: 30 });
+describe('sandbox: limits, counted on arrival in exact sliding windows', () => {
+  const TOO_MANY = (retryAfter: number) => ({
+    status: 429,
+    body: {
+      ok: false,
+      error_code: 429,
+      description: `Too Many Requests: retry after ${retryAfter}`,
+      parameters: { retry_after: retryAfter },
+    },
   });
 
-  it('tolerates a short burst to one chat, then asks it to wait, without pausing other chats', async () => {
+  it('refuses the 31st send in a sliding second, then the whole bot for the 3 s penalty', async () => {
     const clock = createManualClock();
     await open({ clock });
-    expect([(await send(7)).status, (await send(7)).status, (await send(7)).status]).toEqual([200, 200, 200]);
-    const refused = await send(7);
-    expect(refused.status).toBe(429);
-    expect(refused.body.parameters).toEqual({ retry_after: 1 });
-    expect((await send(8)).status).toBe(200);
-    clock.advance(1000);
+    for (let chat = 1; chat <= 30; chat++) {
+      expect((await send(chat)).status).toBe(200);
+      clock.advance(10);
+    }
+    // 30 arrivals in (now − 1000, now]: the 31st breaks the limit even 700 ms later.
+    clock.advance(400);
+    expect(await send(31)).toEqual(TOO_MANY(3));
+    clock.advance(2_999);
+    expect(await send(32)).toEqual(TOO_MANY(1)); // every chat waits out the penalty
+    clock.advance(1);
+    expect((await send(33)).status).toBe(200);
+    expect(sandbox!.stats).toMatchObject({
+      sent: 31,
+      rateLimited: { global: 1, chat: 0, group: 0, penalty: 1, seededWait: 0, seeded: 0 },
+      clientRateLimited: 2,
+      maxPerSecond: 31,
+    });
+  });
+
+  it('counts the window exactly: a send a full second after the first of 30 is fine', async () => {
+    const clock = createManualClock();
+    await open({ clock });
+    for (let chat = 1; chat <= 30; chat++) expect((await send(chat)).status).toBe(200);
+    clock.advance(999);
+    expect((await send(31)).status).toBe(429);
+    sandbox!.reset();
+    for (let chat = 1; chat <= 30; chat++) expect((await send(chat)).status).toBe(200);
+    clock.advance(1_000);
+    expect((await send(31)).status).toBe(200);
+  });
+
+  it('allows one send per private chat per second, and punishes the whole bot for a second one', async () => {
+    const clock = createManualClock();
+    await open({ clock });
     expect((await send(7)).status).toBe(200);
-    expect((await send(7)).status).toBe(429);
-    expect(sandbox!.stats.rateLimited).toEqual({ global: 0, chat: 2 });
+    clock.advance(999);
+    expect(await send(7)).toEqual(TOO_MANY(3));
+    expect((await send(8)).status).toBe(429);
+    clock.advance(3_000);
+    expect((await send(7)).status).toBe(200);
+    expect((await send(8)).status).toBe(200);
+    expect(sandbox!.stats.rateLimited).toMatchObject({ chat: 1, penalty: 1 });
+    expect(sandbox!.stats.maxPerChatPerSecond).toBe(2);
+  });
+
+  it('allows 20 posts per sliding minute to a channel', async () => {
+    const clock = createManualClock();
+    await open({ clock, channels: ['@comune_jesi'] });
+    for (let post = 0; post < 20; post++) {
+      expect((await send('@comune_jesi')).status).toBe(200);
+      clock.advance(2_000);
+    }
+    expect((await send('@comune_jesi')).status).toBe(429);
+    expect(sandbox!.stats.rateLimited.group).toBe(1);
+    clock.advance(3_000 + 20_000);
+    expect((await send('@comune_jesi')).status).toBe(200);
   });
 
   it('sends without limits when told, still measuring the busiest second', async () => {
@@ -214,6 +250,37 @@ describe('sandbox: limits', () => {
     const answers = await Promise.all(Array.from({ length: 100 }, (_, index) => send(1 + (index % 2))));
     expect(answers.every((answer) => answer.status === 200)).toBe(true);
     expect(sandbox!.stats.maxPerSecond).toBeGreaterThan(30);
+  });
+});
+
+describe('sandbox: latency and seeded faults', () => {
+  const SEED = 4242;
+
+  it(`serves 500s, 502s, drops, slow answers and stray 429s as seeded (seed ${SEED})`, async () => {
+    const faults = { serverError: 0.1, badGateway: 0.1, drop: 0.1, slow: 0.1, slowMs: 50, tooManyRequests: 0.1 };
+    const outcomes = async (): Promise<string[]> => {
+      await open({ limits: false, faults, seed: SEED, latencyMs: [1, 5] });
+      const seen: string[] = [];
+      for (let chat = 1; chat <= 60; chat++) {
+        try {
+          seen.push(String((await send(chat)).status));
+        } catch {
+          seen.push('dropped');
+        }
+      }
+      const stats = sandbox!.stats;
+      await sandbox!.close();
+      sandbox = undefined;
+      expect(stats.faults.drop).toBe(seen.filter((outcome) => outcome === 'dropped').length);
+      expect(stats.rateLimited.seeded).toBe(seen.filter((outcome) => outcome === '429').length);
+      expect(stats.clientRateLimited).toBe(0);
+      // Dropped and slow answers were accepted: the message landed although the answer was lost or late.
+      expect(stats.sent).toBe(seen.filter((outcome) => outcome === '200' || outcome === 'dropped').length);
+      return seen;
+    };
+    const first = await outcomes();
+    expect(new Set(first)).toEqual(new Set(['200', '500', '502', '429', 'dropped']));
+    expect(await outcomes()).toEqual(first);
   });
 });
 

@@ -31,7 +31,10 @@ export interface BotRig {
  * @returns The rig.
  */
 export async function createBotRig(overrides: Partial<TelegramBotOptions> = {}): Promise<BotRig> {
-  const sandbox = await createTelegramSandbox();
+  // Conversation tests reply to each command a citizen sends back to back; Telegram tolerates
+  // replies in a conversation, so the per-chat spacing (a broadcast concern, tested with the
+  // channel) is off here. The global limit and the penalty stay.
+  const sandbox = await createTelegramSandbox({ limits: { privateChatIntervalMs: 0 } });
   const store = createMemoryStore();
   const events: TelegramBotEvent[] = [];
   const bot = createTelegramBot({

@@ -4,12 +4,13 @@
  *
  * Flags: `--json` prints one JSON object per figure; `--quick` shrinks every workload for a
  * smoke run; `--only=name,name` runs some sections (overhead, pacing, emergency, scale, sqlite,
- * telegram, whatsapp).
+ * telegram, whatsapp, postgres).
  */
 import { createPrinter, type Figure } from './figures.js';
 import { runEmergency } from './emergency.js';
 import { runOverhead } from './overhead.js';
 import { runPacing } from './pacing.js';
+import { runPostgresBench } from './postgres-bench.js';
 import { runScale } from './scale.js';
 import { runSqliteBench } from './sqlite-bench.js';
 import { runTelegramBench } from './telegram-bench.js';
@@ -25,6 +26,7 @@ const sections: Record<string, Section> = {
   sqlite: runSqliteBench,
   telegram: runTelegramBench,
   whatsapp: runWhatsAppBench,
+  postgres: runPostgresBench,
 };
 
 const args = process.argv.slice(2);

@@ -9,16 +9,16 @@
  *
  * Flags: `--once` exits after the broadcasts (exit code 0); `--port=N` (default 3000, 0 = any).
  */
-import { mkdir, rm } from 'node:fs/promises';
+import { mkdir } from 'node:fs/promises';
 import { createBroadcaster, createFeed, serve, type BroadcastRun } from '@banditore/core';
 import { startTelegramPolling } from '@banditore/channel-telegram';
-import { createSqliteStore } from '@banditore/store-sqlite';
 import { announcements, TOPICS } from './jesi.js';
 import { createLiveBlock, progressLines, reportLines } from './progress-view.js';
 import { checkPortFree, parsePort, PortInUseError } from './port.js';
 import { createSiteHandler } from './site/index.js';
 import { setUpTelegram } from './telegram-setup.js';
 import { setUpWhatsApp } from './whatsapp-setup.js';
+import { openDemoStore } from './store.js';
 
 const args = process.argv.slice(2);
 const once = args.includes('--once');
@@ -35,10 +35,10 @@ await checkPortFree(port, '127.0.0.1').catch((error: unknown) => {
   process.exit(1);
 });
 
-// The demo starts from a clean file each time, so every run shows the same numbers.
+// The demo starts from a clean store each time, so every run shows the same numbers: a SQLite
+// file, or with DATABASE_URL set a schema on that PostgreSQL server.
 await mkdir(dataDir, { recursive: true });
-await Promise.all(['', '-wal', '-shm'].map((suffix) => rm(`${databasePath}${suffix}`, { force: true })));
-const store = createSqliteStore({ path: databasePath });
+const { store, label: storeLabel } = await openDemoStore(process.env, databasePath);
 const telegram = await setUpTelegram(store, process.env);
 // WhatsApp: the Cloud API sandbox posts its signed webhooks to this server, known once it listens.
 let serverUrl = '';
@@ -90,7 +90,7 @@ const broadcaster = createBroadcaster({
 const { events, alert } = announcements(new Date().toISOString().replace(/\D/g, '').slice(0, 14), Date.now());
 
 out.write(`\nBanditore demo — Comune di Jesi\n`);
-out.write(`Store: SQLite file ${databasePath}\nChannels: ${telegram.describe}\n`);
+out.write(`Store: ${storeLabel}\nChannels: ${telegram.describe}\n`);
 out.write(`          ${whatsapp.describe}\n`);
 out.write(
   `WhatsApp inbox: ${whatsapp.inbox.stats.subscribed} citizen subscribed by writing ISCRIVIMI, ${whatsapp.inbox.stats.unsubscribed} left with STOP\n`,

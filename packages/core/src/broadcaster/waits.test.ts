@@ -127,3 +127,53 @@ describe('waits: retry budget, channel pauses, expiry', () => {
     await broadcaster.close();
   });
 });
+
+describe('per-recipient spacing holds for every attempt', () => {
+  const INTERVAL = 1_000;
+  const LATENCY = 20;
+
+  /** Gaps between the end of each attempt to an address and the start of the next one. */
+  function gaps(calls: ReadonlyArray<{ address: string; at: number }>): number[] {
+    const last = new Map<string, number>();
+    const result: number[] = [];
+    for (const call of calls) {
+      const previous = last.get(call.address);
+      if (previous !== undefined) result.push(call.at - (previous + LATENCY));
+      last.set(call.address, call.at);
+    }
+    return result;
+  }
+
+  it.each(['PROVIDER_UNAVAILABLE', 'TIMEOUT', 'NETWORK_ERROR'] as const)(
+    'waits a full interval after a failed attempt (%s) even when the backoff is shorter',
+    async (code) => {
+      const { clock, channel, broadcaster } = await setup(
+        5,
+        (_address, call) => (call === 1 ? { code, retryAfterMs: 100 } : 'ok'),
+        { limits: { perRecipientIntervalMs: INTERVAL, concurrency: 5 }, latencyMs: LATENCY },
+      );
+      const report = await drive(clock, (await broadcaster.publish(sampleAnnouncement())).done, 5);
+
+      expect(report.channels[0]).toMatchObject({ sent: 5 });
+      expect(channel.calls).toHaveLength(10);
+      for (const gap of gaps(channel.calls)) expect(gap).toBeGreaterThanOrEqual(INTERVAL);
+      await broadcaster.close();
+    },
+  );
+
+  it('waits a full interval before resending after resume() what a stopped channel left', async () => {
+    const { clock, channel, broadcaster } = await setup(
+      3,
+      (_address, call) => (call === 1 ? { code: 'AUTH_FAILED' } : 'ok'),
+      { limits: { perRecipientIntervalMs: INTERVAL, concurrency: 1 }, latencyMs: LATENCY },
+    );
+    const first = await drive(clock, (await broadcaster.publish(sampleAnnouncement())).done, 5);
+    expect(first.channels[0]!.sent).toBe(0);
+    const runs = await broadcaster.resume();
+    await drive(clock, Promise.all(runs.map((run) => run.done)), 5);
+
+    expect(channel.calls.length).toBeGreaterThan(1);
+    for (const gap of gaps(channel.calls)) expect(gap).toBeGreaterThanOrEqual(INTERVAL);
+    await broadcaster.close();
+  });
+});

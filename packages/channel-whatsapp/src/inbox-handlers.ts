@@ -108,6 +108,11 @@ export async function handleInboundMessage(
 
   if (intent.kind === 'keyword' && intent.action === 'subscribe') {
     if (active) {
+      // Writing it again (or tapping a re-confirmation template) confirms consent under today's notice.
+      await store.subscribe(
+        { channel, address: to, topics: active.topics, areas: active.areas, language: active.language },
+        record,
+      );
       await context.text(to, texts.alreadySubscribed(options.comuneName, summary(options, active.topics, language)));
       return 'already-subscribed';
     }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { createMemoryStore } from '@banditore/core';
+import { createMemoryStore, type Store } from '@banditore/core';
 import { encodeCallbackData } from './callback-data.js';
 import { ALL_TOPICS_ROW, LANGUAGE_ROW_PREFIX, TOPIC_ROW_PREFIX } from './inbox-handlers.js';
 import { createMemoryUndeliverableLedger } from './undeliverable.js';
@@ -17,6 +17,14 @@ import {
 } from './test/inbox-rig.js';
 
 const CITIZEN = '393357152219';
+
+/** Imports the citizen as an old list would have them. */
+const importFirst = (store: Store) =>
+  store.importSubscribers([{ channel: 'whatsapp', address: CITIZEN, topics: [], areas: [], language: 'it' }], {
+    method: 'import',
+    noticeVersion: '2023-01',
+    at: '2023-03-01T00:00:00.000Z',
+  });
 
 /** The text of a text reply ('' for a list). */
 const textOf = (reply: SentReply | undefined): string => (reply && 'text' in reply ? reply.text : '');
@@ -163,6 +171,35 @@ describe('inbox: citizen self-service', () => {
         },
       }),
     ).toThrowError(/keywords/);
+  });
+
+  it('takes a re-confirmation template’s quick-reply payload as a keyword', async () => {
+    const { inbox, store } = inboxRig();
+    await importFirst(store);
+    const tap = (payload: string, text: string) =>
+      inbox.handleNotification(
+        notification([
+          inbound({
+            from: CITIZEN,
+            id: `wamid.tap-${payload}`,
+            timestamp: String(Math.floor(T0 / 1000)),
+            type: 'button',
+            button: { payload, text },
+          }),
+        ]),
+      );
+    await tap('ISCRIVIMI', 'Continua');
+    const subscriber = await store.findSubscriber('whatsapp', CITIZEN);
+    // The imported consent is confirmed by the citizen under today's notice version.
+    expect(
+      (await store.listConsent(subscriber!.id)).map((event) => [event.kind, event.method, event.noticeVersion]),
+    ).toEqual([
+      ['subscribed', 'import', '2023-01'],
+      ['subscribed', 'keyword', '2026-03'],
+    ]);
+    await tap('STOP', 'Stop');
+    expect((await store.findSubscriber('whatsapp', CITIZEN))?.status).toBe('unsubscribed');
+    expect((await store.listConsent(subscriber!.id)).at(-1)).toMatchObject({ kind: 'unsubscribed', method: 'keyword' });
   });
 
   it('processes a redelivered message once and serialises one citizen\u2019s messages', async () => {

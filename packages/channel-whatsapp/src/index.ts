@@ -51,6 +51,7 @@ export {
   type WhatsAppPortfolio,
   type WhatsAppPortfolioOptions,
 } from './portfolio.js';
+export { describeHeld, type DescribeHeldOptions } from './held-message.js';
 
 // Receiving: webhook, citizen self-service, delivery receipts, the 24-hour window from the store
 export { createWhatsAppWebhookHandler, whatsAppWebhookOptionsSchema, type WhatsAppWebhookOptions } from './webhook.js';

@@ -7,7 +7,7 @@ import { CHANNEL_TEMPLATES, SANDBOX_TEMPLATES, testSeed } from './test/rig.js';
 import { createWhatsAppChannel, type WhatsAppChannel } from './whatsapp-channel.js';
 
 const DAY = 86_400_000;
-const opened: Array<{ close(): Promise<void> }> = [];
+const opened: Array<{ close(): Promise<unknown> }> = [];
 afterEach(async () => {
   for (const item of opened.splice(0).reverse()) await item.close();
 });

@@ -28,7 +28,10 @@ export interface WhatsAppChannel extends Channel<WhatsAppMessage> {
   updateTemplateCategory(name: string, category: TemplateCategory): void;
   /** The latest known category of a configured template. */
   templateCategory(name: string): TemplateCategory | undefined;
-  /** The expected price of one delivery of this rendered message, from the `prices` table. */
+  /**
+   * The expected price of one delivery of this rendered message, from the `prices` table, by the
+   * template's latest category; `estimate()` multiplies it by the recipients.
+   */
   price(rendered: WhatsAppMessage): MessagePrice | undefined;
 }
 

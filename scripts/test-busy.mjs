@@ -5,8 +5,9 @@
  * depends on timing, which is a defect of the test.
  *
  * It starts one spin-loop process per core, sets BANDITORE_TEST_SLOWDOWN (default 4) so the
- * hang limits of process-level tests scale, runs `npm test -- --force` (no cached results) the
- * given number of times in a row, stops at the first failure, and always stops the spinners.
+ * hang limits scale, and runs `npm test -- --concurrency=1` (test results are never cached; one
+ * package's tests at a time, which is what two busy cores can take) the given number of times in
+ * a row. It stops at the first failure and always stops the spinners.
  *
  *   npm run test:busy              one run
  *   npm run test:busy -- --runs=3  three runs in a row
@@ -36,13 +37,13 @@ for (const signal of /** @type {const} */ (['SIGINT', 'SIGTERM'])) {
 }
 
 /**
- * Runs `npm test -- --force` once.
+ * Runs `npm test -- --concurrency=1` once.
  *
  * @returns {Promise<number>} Its exit code.
  */
 function testOnce() {
   return new Promise((resolve) => {
-    const child = spawn('npm', ['test', '--', '--force'], {
+    const child = spawn('npm', ['test', '--', '--concurrency=1'], {
       stdio: 'inherit',
       env: { ...process.env, BANDITORE_TEST_SLOWDOWN: slowdown },
     });

@@ -37,7 +37,8 @@ describe('delivery receipts in progress and reports', () => {
       },
     };
     const broadcaster = createBroadcaster({ store, channels: [channel] });
-    const run = await broadcaster.publish(sampleAnnouncement({ topics: [] }));
+    const announcement = sampleAnnouncement({ topics: [] });
+    const run = await broadcaster.publish(announcement);
     const report = await run.done;
 
     expect(seen).toHaveLength(30);
@@ -46,6 +47,14 @@ describe('delivery receipts in progress and reports', () => {
     // 30 sends: 3 failed (every 10th), 9 read (every 3rd but not 30), 18 delivered only.
     expect(report.channels[0]).toMatchObject({ sent: 30, delivered: 27, read: 9, failedAfterSend: 3 });
     expect(run.progress().channels[0]).toMatchObject({ delivered: 27, read: 9 });
+    // A late receipt, then a second look at the finished run (same announcement): the latest counts.
+    await store.recordReceipts([{ channel: 'whatsapp', providerMessageId: 'wamid.1', status: 'read', at: 99 }]);
+    await store.recordReceipts([
+      { channel: 'whatsapp', providerMessageId: 'wamid.1', status: 'read', at: 99, runId: run.id },
+    ]);
+    const again = await broadcaster.publish(announcement);
+    expect(again.created).toBe(false);
+    expect((await again.done).channels[0]).toMatchObject({ delivered: 27, read: 10, failedAfterSend: 3 });
     await broadcaster.close();
   });
 

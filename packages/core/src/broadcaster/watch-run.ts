@@ -75,6 +75,8 @@ export function watchRun(
           record: current,
           status: current.status === 'active' ? 'incomplete' : current.status,
           counts: await store.deliveryCounts(record.id),
+          // Receipts keep arriving after a run ends: a later look shows the latest.
+          receipts: await store.receiptCounts(record.id),
           sources: [],
           startedAt: current.createdAt,
           finishedAt: current.finishedAt ?? clock.now(),

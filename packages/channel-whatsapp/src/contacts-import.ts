@@ -33,6 +33,7 @@ export interface ParsedContacts {
 const PHONE_HEADER = /^(tel|telefono|cell|cellulare|mobile|phone|numero|number|whatsapp|wa|msisdn)/i;
 const LANGUAGE_HEADER = /^(lingua|language|lang)$/i;
 
+/** Options of {@link parseContactsCsv}, validated once (→ `ConfigError` naming the field). */
 export const contactsCsvOptionsSchema = z.object({
   /** Country of numbers written without a prefix (ISO 3166 alpha-2). @defaultValue `"IT"` */
   defaultRegion: z

@@ -5,6 +5,7 @@ import { contactsCsvOptionsSchema, parseContactsCsv, type RejectedContact } from
 
 const slug = z.string().regex(/^[a-z0-9][a-z0-9-]*$/);
 
+/** Options of {@link importWhatsAppContacts}, validated once (→ `ConfigError` naming the field). */
 export const importWhatsAppContactsOptionsSchema = contactsCsvOptionsSchema.extend({
   /** Where the subscribers go. */
   store: z.custom<Pick<SubscriberStore, 'importSubscribers'>>(

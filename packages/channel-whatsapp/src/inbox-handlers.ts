@@ -6,9 +6,11 @@ import { matchKeyword, type InboxLanguage, type KeywordAction } from './keywords
 import type { WhatsAppInboundMessage } from './notification.js';
 import type { InteractiveList } from './replies.js';
 
-/** Row ids of the lists the inbox sends. */
+/** Prefix of the topics list's row ids (`bnd-topic:meteo`). */
 export const TOPIC_ROW_PREFIX = 'bnd-topic:';
+/** Row id of "all topics" in the topics list. */
 export const ALL_TOPICS_ROW = 'bnd-topics:all';
+/** Prefix of the language list's row ids (`bnd-lang:it`). */
 export const LANGUAGE_ROW_PREFIX = 'bnd-lang:';
 
 /** What the handlers need: the options and a way to answer (failures are counted, not thrown). */

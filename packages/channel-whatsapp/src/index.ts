@@ -84,6 +84,7 @@ export {
 export { SIGNATURE_HEADER, signPayload, verifySignature } from './signature.js';
 export { decodeCallbackData, encodeCallbackData, type CallbackData } from './callback-data.js';
 export { receiptOf } from './statuses.js';
+export type { WhatsAppInboundMessage, WhatsAppStatus } from './notification.js';
 export { createStoreConversationWindow, type StoreConversationWindowOptions } from './window-store.js';
 
 // Migration: importing the comune's existing list

@@ -3,6 +3,7 @@ import { z } from 'zod';
 import type { WhatsAppInbox } from './inbox.js';
 import { SIGNATURE_HEADER, secretsEqual, verifySignature } from './signature.js';
 
+/** Options of {@link createWhatsAppWebhookHandler}, validated once (→ `ConfigError` naming the field). */
 export const whatsAppWebhookOptionsSchema = z.object({
   /** The Meta app's secret: the key of `X-Hub-Signature-256`. */
   appSecret: z.string().min(16, 'must be the app secret from the Meta app dashboard').max(256),

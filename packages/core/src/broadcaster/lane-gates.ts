@@ -108,14 +108,22 @@ export function createLaneGatesFactory(clock: Clock): (channel: AnyChannel) => L
   };
   return (channel) => {
     const { limits } = channel;
-    const own = createRateGate({
-      ratePerSecond: limits.ratePerSecond,
-      ...(limits.burst === undefined ? {} : { burst: limits.burst }),
-      clock,
-    });
     const budgets = [...new Map((limits.shared ?? []).map((budget) => [budget.key, budget])).values()].sort((a, b) =>
       a.key < b.key ? -1 : a.key > b.key ? 1 : 0,
     );
+    // A shared rate gate at most as fast (and as bursty) already paces every request of this
+    // channel: a second gate at the same rate would only add its own timer's delay to each one.
+    const covered = budgets.some(
+      (budget) =>
+        budget.createGate === undefined &&
+        budget.ratePerSecond <= limits.ratePerSecond &&
+        (budget.burst ?? budget.ratePerSecond / 20) <= (limits.burst ?? limits.ratePerSecond / 20),
+    );
+    const own = createRateGate({
+      ratePerSecond: covered ? Infinity : limits.ratePerSecond,
+      ...(limits.burst === undefined ? {} : { burst: limits.burst }),
+      clock,
+    });
     return new LaneGates(
       own,
       budgets.map((budget) => ({ gate: gateFor(budget), sharePause: budget.sharePause ?? true })),

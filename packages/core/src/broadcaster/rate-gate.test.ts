@@ -54,6 +54,21 @@ async function saturate(
   return arrivals.filter((stamp) => stamp < end);
 }
 
+/** Advances the manual clock until `promise` resolves. */
+async function driveUntil<T>(clock: ManualClock, promise: Promise<T>): Promise<T> {
+  let value: T | undefined;
+  let done = false;
+  void promise.then((result) => {
+    value = result;
+    done = true;
+  });
+  while (!done) {
+    clock.advance(1);
+    await flush();
+  }
+  return value!;
+}
+
 /** A clock whose timers all fire `lateMs` late, like a busy event loop's. */
 function lateTimers(clock: ManualClock, lateMs: number): Clock {
   return {
@@ -97,7 +112,7 @@ describe('createRateGate', () => {
 
   it('holds a slot while its request is in flight, and frees it a second after the answer', async () => {
     const clock = createManualClock();
-    const gate = createRateGate({ ratePerSecond: 2, burst: 2, clock });
+    const gate = createRateGate({ ratePerSecond: 2, burst: 2, inFlightBoundMs: Infinity, clock });
     const first = gate.acquire() as number;
     const second = gate.acquire() as number;
     let third: number | undefined;
@@ -114,6 +129,33 @@ describe('createRateGate', () => {
     clock.advance(1);
     await flush();
     expect(third).toBe(2);
+  });
+
+  it('takes an unanswered request as arrived once the measured round trip has long passed', async () => {
+    const clock = createManualClock();
+    const gate = createRateGate({ ratePerSecond: 2, burst: 2, clock });
+    // Sixteen round trips of 10 ms: the bound becomes 3 × 10 + 20 = 50 ms.
+    for (let trip = 0; trip < 16; trip++) {
+      const granted = gate.acquire();
+      const ticket = typeof granted === 'number' ? granted : await driveUntil(clock, granted);
+      clock.advance(10);
+      gate.settle(ticket);
+    }
+    clock.advance(5_000);
+    const hanging = gate.acquire() as number;
+    gate.acquire();
+    const grantedAt = clock.now();
+    let third: number | undefined;
+    void (gate.acquire() as Promise<number>).then((ticket) => (third = ticket));
+    clock.advance(1_049);
+    await flush();
+    expect(third).toBeUndefined();
+    clock.advance(1);
+    await flush();
+    // A slow answer (not a slow arrival) does not hold the window: 50 ms + 1 s after the grant.
+    expect(third).toBeDefined();
+    expect(clock.now() - grantedAt).toBe(1_050);
+    gate.settle(hanging);
   });
 
   it('catches up late timers at 30/s with a burst of 1 instead of losing the time', async () => {

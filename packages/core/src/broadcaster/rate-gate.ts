@@ -22,6 +22,14 @@ export interface RateGateOptions {
   /** Added to the one-second window, in ms. @defaultValue 0 with `"settle"`, 5 with `"grant"` */
   marginMs?: number;
   /**
+   * With `"settle"`: how long after its grant a request still unanswered is taken to have arrived,
+   * in ms. An answer that is late (a slow provider, a timeout) says nothing of the arrival, which
+   * came long before; waiting for it would hold the whole window for seconds. `"measured"`: three
+   * times the median of the last 32 round trips plus 20 ms (1 s until there are any);
+   * `Infinity`: wait for every answer. @defaultValue `"measured"`
+   */
+  inFlightBoundMs?: number | 'measured';
+  /**
    * How far grants may fall behind their schedule and still be caught up, in ms. A timer that
    * fires late (a busy event loop) does not lose the time: the next grants follow sooner, up to
    * this much. The sliding window still bounds every second. @defaultValue 100
@@ -91,6 +99,26 @@ export function createRateGate(options: RateGateOptions): RateGate {
   // flight, -Infinity once refunded. Ticket t lives in slot t % limit; ticket t + limit cannot be
   // granted before slot t is settled, so a slot is never reused while in flight.
   const stamps = new Float64Array(limit).fill(-Infinity);
+  /** When each ticket of the ring was granted. */
+  const granted = new Float64Array(limit);
+  const fixedBound = options.inFlightBoundMs === 'measured' ? undefined : options.inFlightBoundMs;
+  const roundTrips = new Float64Array(32);
+  let roundTripCount = 0;
+  let inFlightBound = fixedBound ?? 1000;
+
+  /** Where a ticket's slot sits in the window: its end, or its grant plus the in-flight bound. */
+  const stampOf = (slot: number): number => {
+    const stamp = stamps[slot]!;
+    return Number.isNaN(stamp) ? granted[slot]! + inFlightBound : stamp;
+  };
+
+  const observe = (roundTrip: number): void => {
+    if (fixedBound !== undefined) return;
+    roundTrips[roundTripCount++ % roundTrips.length] = roundTrip;
+    if (roundTripCount % 8 !== 0) return;
+    const sorted = roundTrips.slice(0, Math.min(roundTripCount, roundTrips.length)).sort();
+    inFlightBound = 3 * sorted[sorted.length >> 1]! + 20;
+  };
   let nextTicket = 0;
   /** The latest stamp of every ticket that has left the ring (they all bound the window). */
   let frontier = -Infinity;
@@ -105,13 +133,12 @@ export function createRateGate(options: RateGateOptions): RateGate {
   // `!(cost > 1)` also turns NaN into 1: a broken cost must not stall or unpace the lane.
   const clamp = (cost: number): number => (!(cost > 1) ? 1 : Math.min(limit, Math.ceil(cost)));
 
-  /** When `cost` more tickets may go: NaN while a ticket they displace is still in flight. */
+  /** When `cost` more tickets may go (Infinity while a ticket they displace waits for its answer). */
   const nextAllowedAt = (cost: number): number => {
     let latest = frontier;
     for (let ticket = nextTicket - limit; ticket < nextTicket - limit + cost; ticket++) {
       if (ticket < 0) continue;
-      const stamp = stamps[ticket % limit]!;
-      if (Number.isNaN(stamp)) return NaN;
+      const stamp = stampOf(ticket % limit);
       if (stamp > latest) latest = stamp;
     }
     // GCRA checks the first grant only and `grant` advances by the whole cost: a request worth
@@ -123,8 +150,9 @@ export function createRateGate(options: RateGateOptions): RateGate {
     const ticket = nextTicket;
     for (let index = 0; index < cost; index++) {
       const slot = (nextTicket + index) % limit;
-      if (nextTicket + index >= limit) frontier = Math.max(frontier, stamps[slot]!);
+      if (nextTicket + index >= limit) frontier = Math.max(frontier, stampOf(slot));
       stamps[slot] = onSettle ? NaN : now;
+      granted[slot] = now;
     }
     nextTicket += cost;
     // Behind schedule by less than `catchUp` (a late timer): keep the schedule and catch up.
@@ -148,8 +176,8 @@ export function createRateGate(options: RateGateOptions): RateGate {
   const arm = (): void => {
     if (timer !== undefined || waiters.length === 0 || closed) return;
     const at = nextAllowedAt(costs[0]!);
-    // In flight: settle() wakes the queue, no timer can know when.
-    if (Number.isNaN(at)) return;
+    // Waiting for an answer without a bound: settle() wakes the queue, no timer can know when.
+    if (at === Infinity) return;
     // Timers fire in whole milliseconds; rounding up never wakes early, catching up covers late.
     timer = clock.setTimeout(release, Math.max(0, Math.ceil(at - clock.now())));
   };
@@ -180,8 +208,11 @@ export function createRateGate(options: RateGateOptions): RateGate {
       });
     },
     settle(ticket, cost = 1) {
-      if (!onSettle) return;
-      if (stamp(ticket, cost, clock.now()) && waiters.length > 0 && timer === undefined) arm();
+      if (!onSettle || ticket < nextTicket - limit || ticket >= nextTicket) return;
+      const now = clock.now();
+      observe(now - granted[ticket % limit]!);
+      // An answer that came before the bound moves the slot earlier: look again.
+      if (stamp(ticket, cost, now) && waiters.length > 0) rearm();
     },
     refund(ticket, cost = 1) {
       if (!stamp(ticket, cost, -Infinity)) return;

@@ -211,8 +211,10 @@ export function createRateGate(options: RateGateOptions): RateGate {
       if (!onSettle || ticket < nextTicket - limit || ticket >= nextTicket) return;
       const now = clock.now();
       observe(now - granted[ticket % limit]!);
-      // An answer that came before the bound moves the slot earlier: look again.
-      if (stamp(ticket, cost, now) && waiters.length > 0) rearm();
+      if (!stamp(ticket, cost, now) || waiters.length === 0) return;
+      // An answer before the bound moves a slot the next waiter displaces earlier: look again.
+      if (ticket < nextTicket - limit + costs[0]!) rearm();
+      else arm();
     },
     refund(ticket, cost = 1) {
       if (!stamp(ticket, cost, -Infinity)) return;

@@ -4,8 +4,9 @@
  *
  * Flags: `--json` prints one JSON object per figure; `--quick` shrinks every workload for a
  * smoke run; `--only=name,name` runs some sections (overhead, pacing, emergency, scale, sqlite,
- * telegram, whatsapp, postgres).
+ * telegram, whatsapp, postgres); `--busy` keeps every core busy from other processes while it runs.
  */
+import { startBusyLoad } from './busy.js';
 import { createPrinter, type Figure } from './figures.js';
 import { runEmergency } from './emergency.js';
 import { runOverhead } from './overhead.js';
@@ -43,9 +44,17 @@ const onFigure = (figure: Figure): void => {
   if (figure.pass === false) failed.push(figure.name);
 };
 
+// `--busy`: other processes keep every core busy meanwhile (pacing must hold on a loaded machine).
+const stopBusyLoad = args.includes('--busy') ? startBusyLoad() : undefined;
 for (const [name, section] of Object.entries(sections)) {
   if (only && !only.includes(name)) continue;
   process.stderr.write(`${name}\n`);
-  await section({ scale, onFigure });
+  try {
+    await section({ scale, onFigure });
+  } catch (error) {
+    stopBusyLoad?.();
+    throw error;
+  }
 }
+stopBusyLoad?.();
 if (failed.length > 0) process.stderr.write(`\nBelow target: ${failed.join(', ')}\n`);

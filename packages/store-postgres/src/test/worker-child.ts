@@ -37,20 +37,29 @@ async function main(): Promise<void> {
     },
   });
   print({ type: 'ready' });
-  let run: BroadcastRun | undefined;
-  if (mode === 'publish') {
-    run = await broadcaster.publish(workerAnnouncement, { idempotencyKey: WORKER_RUN_KEY });
-  } else {
-    while (!run) {
-      run = (await broadcaster.resume())[0];
-      if (!run && (await store.listRuns({ status: ['completed', 'cancelled', 'expired'] })).length > 0) break;
-      if (!run) await pause(100);
+  let run: BroadcastRun | undefined =
+    mode === 'publish' ? await broadcaster.publish(workerAnnouncement, { idempotencyKey: WORKER_RUN_KEY }) : undefined;
+  // Deliver the run, or stand by for it; a worker that lost the run's lease (a pause longer than
+  // the TTL on a busy machine) stands by again, as a real deployment's workers do.
+  for (;;) {
+    if (!run) {
+      const runs = await broadcaster.resume();
+      print({ type: 'resumed', runs: runs.length });
+      run = runs[0];
     }
-  }
-  if (run) {
+    if (!run) {
+      if ((await store.listRuns({ status: ['completed', 'cancelled', 'expired'] })).length > 0) break;
+      await pause(100);
+      continue;
+    }
     print({ type: 'started', created: run.created });
     const report = await run.done;
-    print({ type: 'report', report });
+    if ((await store.getRun(run.id))?.status !== 'active') {
+      print({ type: 'report', report });
+      break;
+    }
+    print({ type: 'standing-by' });
+    run = undefined;
   }
   await broadcaster.close();
   await channel.close?.();

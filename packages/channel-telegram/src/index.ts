@@ -19,6 +19,8 @@ export type { TelegramChannel } from './telegram-sender.js';
 export { telegramChannelOptionsSchema, type TelegramChannelOptions } from './options.js';
 export { renderTelegramMessage, type RenderOptions, type TelegramMessage, type TelegramMessagePart } from './render.js';
 export { telegramAddressSchema } from './address.js';
+export type { Classified, TelegramTarget } from './classify.js';
+export type { ApiExchange, BotApi, CallOptions } from './bot-api.js';
 
 // Receiving: the citizen-facing bot
 export { BOT_ALLOWED_UPDATES, createTelegramBot, type TelegramBot } from './telegram-bot.js';

@@ -133,6 +133,7 @@ export {
 
 // Broadcaster implementation and memory store
 export { createBroadcaster } from './broadcaster/create-broadcaster.js';
+export type { RateGate } from './broadcaster/rate-gate.js';
 export type { BroadcasterTuning } from './broadcaster/options.js';
 export {
   createRollingQuota,

@@ -9,6 +9,7 @@
 
 // Store conformance
 export { describeStoreContract, type StoreContractSetup } from '../testing/store-contract.js';
+export type { StoreContractContext } from '../testing/store-contract/harness.js';
 
 // Channel conformance
 export { describeChannelContract, type ChannelContractSetup } from '../testing/channel-contract.js';

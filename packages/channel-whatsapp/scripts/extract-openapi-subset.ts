@@ -60,6 +60,9 @@ const language = schemas.LanguageObject as { required: string[] };
 language.required = language.required.filter((field) => field !== 'policy');
 // Missing field: the API accepts biz_opaque_callback_data (up to 512 characters) on every message.
 base.properties.biz_opaque_callback_data = { type: 'string', maxLength: 512 };
+// The Marketing Messages API takes it as well, and echoes it in the marketing messages' statuses.
+const marketing = schemas.MarketingMessageRequestPayload as { properties: Json };
+marketing.properties.biz_opaque_callback_data = { type: 'string', maxLength: 512 };
 
 // Meta's own examples, to prove the patched schemas accept them.
 const examples: Record<string, Record<string, unknown>> = {};

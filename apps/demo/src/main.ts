@@ -156,7 +156,12 @@ const whatsappMessages = reports.reduce(
 // The notice that reached the most citizens on WhatsApp, against the two hours it takes by hand.
 const whatsappSent = (report: (typeof reports)[number]): number =>
   report.channels.find((c) => c.channel === 'whatsapp')?.sent ?? 0;
-const widest = reports.reduce((best, report) => (whatsappSent(report) > whatsappSent(best) ? report : best));
+const widest = reports.reduce((best, report) =>
+  whatsappSent(report) > whatsappSent(best) ||
+  (whatsappSent(report) === whatsappSent(best) && report.durationMs < best.durationMs)
+    ? report
+    : best,
+);
 if (whatsappSent(widest) > 0) {
   const minutes = widest.durationMs / 60_000;
   out.write(

@@ -5,7 +5,7 @@ import { createMemoryStore } from '../store/memory-store.js';
 import { createSandboxChannel } from '../testing/sandbox-channel.js';
 import { createFeed } from './create-feed.js';
 import type { FeedDocument } from './feed-format.js';
-import { announcement } from './test-helpers.js';
+import { announcement } from '../test-support/feed.js';
 
 describe('feed as the broadcaster announcement sink', () => {
   it('shows what the broadcaster publishes, and an all-clear in place of a cancelled alert', async () => {

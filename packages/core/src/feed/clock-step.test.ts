@@ -1,13 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import type { Clock } from '../util/clock.js';
 import { createFeedState, type FeedChange } from './feed-state.js';
-import { createTestClock, type TestClock } from './test-clock.js';
-import { announcement } from './test-helpers.js';
+import { createManualClock, type ManualClock } from '../testing/manual-clock.js';
+import { announcement } from '../test-support/feed.js';
 
 const HOUR_MS = 3_600_000;
 
 /** Wall time that can be stepped; timers keep running on the test clock's (monotonic) time. */
-function stepped(base: TestClock): Clock & { step(ms: number): void } {
+function stepped(base: ManualClock): Clock & { step(ms: number): void } {
   let offset = 0;
   return {
     now: () => base.now() + offset,
@@ -20,7 +20,7 @@ function stepped(base: TestClock): Clock & { step(ms: number): void } {
 
 describe('feed expiry after a step of the wall clock', () => {
   it('an alert whose expiry the wall clock jumped past leaves within seconds, with a remove event', () => {
-    const base = createTestClock();
+    const base = createManualClock(Date.parse('2025-03-01T08:00:00Z'));
     const clock = stepped(base);
     const state = createFeedState({ clock, cancelledTtlMs: 60_000 });
     const changes: FeedChange[] = [];

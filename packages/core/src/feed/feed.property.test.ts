@@ -6,7 +6,7 @@ import { hasVisibleText } from '../domain/visible-text.js';
 import { isConfigError } from '../errors.js';
 import { createFeed, type Feed } from './create-feed.js';
 import type { FeedDocument } from './feed-format.js';
-import { createTestClock } from './test-clock.js';
+import { createManualClock } from '../testing/manual-clock.js';
 
 const BOUNDARY = 'feed';
 const START = Date.parse('2025-03-01T08:00:00Z');
@@ -94,7 +94,7 @@ describe('feed under generated input', () => {
           fc.array(announcementInput, { minLength: 1, maxLength: 4 }),
           fc.array(request, { minLength: 1, maxLength: 3 }),
           async (announcements, requests) => {
-            const clock = createTestClock(START);
+            const clock = createManualClock(START);
             const feed = createFeed({
               comune: { name: 'Jesi' },
               clock,

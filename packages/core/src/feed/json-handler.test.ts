@@ -4,8 +4,8 @@ import { serve, type RunningServer } from '../http/serve.js';
 import { createFeed, type Feed } from './create-feed.js';
 import type { FeedOptions } from './feed-options.js';
 import type { FeedDocument } from './feed-format.js';
-import { createTestClock, type TestClock } from './test-clock.js';
-import { announcement } from './test-helpers.js';
+import { createManualClock, type ManualClock } from '../testing/manual-clock.js';
+import { announcement } from '../test-support/feed.js';
 
 let server: RunningServer | undefined;
 let feed: Feed | undefined;
@@ -17,7 +17,10 @@ afterEach(async () => {
   feed = undefined;
 });
 
-async function start(options: Partial<FeedOptions> = {}, clock: TestClock = createTestClock()): Promise<string> {
+async function start(
+  options: Partial<FeedOptions> = {},
+  clock: ManualClock = createManualClock(Date.parse('2025-03-01T08:00:00Z')),
+): Promise<string> {
   feed = createFeed({ comune: { name: 'Jesi', istat: '042021' }, clock, ...options });
   server = await serve(feed.handler);
   return `${server.url}/avvisi.json`;
@@ -130,7 +133,7 @@ describe('feed JSON handler', () => {
   });
 
   it('drops announcements once the clock passes their expiry', async () => {
-    const clock = createTestClock();
+    const clock = createManualClock(Date.parse('2025-03-01T08:00:00Z'));
     const url = await start({}, clock);
     feed!.upsert(announcement({ expires: new Date(clock.now() + 60_000).toISOString() }));
     expect((await getDocument(url)).alerts).toHaveLength(1);
@@ -143,14 +146,14 @@ describe('feed JSON handler', () => {
   });
 
   it('ignores an announcement that arrives already expired', async () => {
-    const clock = createTestClock();
+    const clock = createManualClock(Date.parse('2025-03-01T08:00:00Z'));
     const url = await start({}, clock);
     feed!.upsert(announcement({ expires: new Date(clock.now() - 1).toISOString() }));
     expect((await getDocument(url)).alerts).toEqual([]);
   });
 
   it('replaces what an update references and shows a cancel as the all-clear until its lifetime ends', async () => {
-    const clock = createTestClock();
+    const clock = createManualClock(Date.parse('2025-03-01T08:00:00Z'));
     const url = await start({ cancelledTtlMs: 3_600_000 }, clock);
     feed!.upsert(announcement());
     feed!.upsert(announcement({ id: 'allerta-1-agg', type: 'update', references: ['allerta-1'], colorCode: 'rossa' }));

@@ -3,8 +3,8 @@ import { serve, type RunningServer } from '../http/serve.js';
 import { createFeed, type Feed } from './create-feed.js';
 import type { FeedOptions } from './feed-options.js';
 import type { FeedAlert, FeedDocument } from './feed-format.js';
-import { createTestClock, type TestClock } from './test-clock.js';
-import { announcement, readEvents } from './test-helpers.js';
+import { createManualClock, type ManualClock } from '../testing/manual-clock.js';
+import { announcement, readEvents } from '../test-support/feed.js';
 
 let server: RunningServer | undefined;
 let feed: Feed | undefined;
@@ -18,7 +18,10 @@ afterEach(async () => {
   feed = undefined;
 });
 
-async function start(options: Partial<FeedOptions> = {}, clock: TestClock = createTestClock()): Promise<string> {
+async function start(
+  options: Partial<FeedOptions> = {},
+  clock: ManualClock = createManualClock(Date.parse('2025-03-01T08:00:00Z')),
+): Promise<string> {
   feed = createFeed({ comune: { name: 'Jesi' }, clock, ...options });
   server = await serve(feed.streamHandler);
   return `${server.url}/avvisi/stream`;
@@ -127,30 +130,30 @@ describe('feed event stream', () => {
   });
 
   it('writes one heartbeat comment per interval to every client, from a single timer', async () => {
-    const clock = createTestClock();
+    const clock = createManualClock(Date.parse('2025-03-01T08:00:00Z'));
     const url = await start({ heartbeatMs: 25_000 }, clock);
-    const baseline = clock.pending();
+    const baseline = clock.pending;
     const clients = await Promise.all([connect(url), connect(url), connect(url)]);
     for (const client of clients) {
       await next(client.events);
       await next(client.events);
     }
-    expect(clock.pending()).toBe(baseline + 1);
+    expect(clock.pending).toBe(baseline + 1);
     clock.advance(25_000);
     for (const client of clients)
       expect(await next(client.events)).toEqual({ event: 'comment', id: undefined, data: 'heartbeat' });
-    expect(clock.pending()).toBe(baseline + 1);
+    expect(clock.pending).toBe(baseline + 1);
   });
 
   it('forgets a client that disconnects and stops the heartbeat when none is left', async () => {
-    const clock = createTestClock();
+    const clock = createManualClock(Date.parse('2025-03-01T08:00:00Z'));
     const url = await start({}, clock);
     const client = await connect(url);
     await next(client.events);
     await waitFor(() => feed!.liveClients() === 1);
     client.abort();
     await waitFor(() => feed!.liveClients() === 0);
-    expect(clock.pending()).toBe(0);
+    expect(clock.pending).toBe(0);
   });
 
   // 200 real connections: the limit is for a hang only, and scales on a slow machine.
@@ -177,7 +180,7 @@ describe('feed event stream', () => {
   });
 
   it('sends a remove to every client when an announcement expires by the clock', async () => {
-    const clock = createTestClock();
+    const clock = createManualClock(Date.parse('2025-03-01T08:00:00Z'));
     const url = await start({}, clock);
     feed!.upsert(announcement({ expires: new Date(clock.now() + 1_000).toISOString() }));
     const client = await connect(url);

@@ -1,8 +1,5 @@
 import type { Announcement } from '../domain/announcement.js';
 import type { AudienceQuery, Priority } from '../domain/audience.js';
-import type { SubscriberStore } from './subscriber-store.js';
-import type { ReceiptStore } from './receipt-store.js';
-import type { ChannelStateStore } from './channel-state-store.js';
 
 /** Where a broadcast run stands. `completed`, `cancelled` and `expired` are final. */
 export type RunStatus = 'active' | 'completed' | 'cancelled' | 'expired';
@@ -146,11 +143,5 @@ export interface RunStore {
   releaseLease(runId: string, owner: string): Promise<void>;
 }
 
-/**
- * A complete store: subscribers, consent, runs, the delivery ledger, delivery receipts and
- * per-subscriber channel state.
- */
-export interface Store extends SubscriberStore, RunStore, ReceiptStore, ChannelStateStore {
-  /** Closes connections; the store is unusable afterwards. */
-  close(): Promise<void>;
-}
+// The complete store is defined in store.ts; re-exported here for the files that import it from here.
+export type { Store } from './store.js';

@@ -14,3 +14,8 @@ export { classifyPushResponse, parseRetryAfter, type PushExchange, type PushOutc
 export { encryptPushPayload, MAX_PLAINTEXT_BYTES, type EncryptDeterminism, type SubscriberKeys } from './ece.js';
 export { decryptPushPayload } from './ece-decrypt.js';
 export { generateVapidKeys, isVapidKeyPair, type VapidKeys } from './vapid.js';
+export {
+  createPushSubscriptionHandler,
+  pushSubscriptionHandlerOptionsSchema,
+  type PushSubscriptionHandlerOptions,
+} from './subscription-handler.js';

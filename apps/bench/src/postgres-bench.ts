@@ -250,17 +250,21 @@ async function failover(recipients: number, onFigure: (figure: Figure) => void):
     live.push(startWorker({ ...base, mode, instance: `w${++count}` }));
   };
   try {
+    // Every worker publishes the same announcement with the same key: the first creates the run,
+    // the others (and every replacement) join it, so the run exists whoever dies first.
     launch('publish');
-    launch('join');
-    launch('join');
+    launch('publish');
+    launch('publish');
     let kills = 0;
+    const deadline = performance.now() + 20 * 60_000;
     while (sandbox.received.size < recipients) {
+      if (performance.now() > deadline) throw new Error('failover: the run did not finish in 20 minutes');
       await new Promise((resolve) => setTimeout(resolve, 3_000 + random() * 3_000));
       if (sandbox.received.size >= recipients * 0.9) break;
       const victim = live.splice(Math.floor(random() * live.length), 1)[0]!;
       victim.child.kill('SIGKILL');
       kills++;
-      launch('join');
+      launch('publish');
     }
     await Promise.all(live.map((worker) => worker.report));
     let gap = 0;

@@ -128,6 +128,8 @@ export function createRateGate(options: RateGateOptions): RateGate {
   const waiters: Array<(ticket: number) => void> = [];
   const costs: number[] = [];
   let timer: TimerHandle | undefined;
+  /** When the armed timer is due. */
+  let armedAt = Infinity;
   let closed = false;
 
   // `!(cost > 1)` also turns NaN into 1: a broken cost must not stall or unpace the lane.
@@ -179,6 +181,7 @@ export function createRateGate(options: RateGateOptions): RateGate {
     // Waiting for an answer without a bound: settle() wakes the queue, no timer can know when.
     if (at === Infinity) return;
     // Timers fire in whole milliseconds; rounding up never wakes early, catching up covers late.
+    armedAt = at;
     timer = clock.setTimeout(release, Math.max(0, Math.ceil(at - clock.now())));
   };
 
@@ -212,9 +215,10 @@ export function createRateGate(options: RateGateOptions): RateGate {
       const now = clock.now();
       observe(now - granted[ticket % limit]!);
       if (!stamp(ticket, cost, now) || waiters.length === 0) return;
-      // An answer before the bound moves a slot the next waiter displaces earlier: look again.
-      if (ticket < nextTicket - limit + costs[0]!) rearm();
-      else arm();
+      // An answer before the bound can move the next waiter's time earlier; re-arm only then, or
+      // a settle every millisecond would keep pushing the timer back.
+      if (timer === undefined) arm();
+      else if (nextAllowedAt(costs[0]!) < armedAt - 1) rearm();
     },
     refund(ticket, cost = 1) {
       if (!stamp(ticket, cost, -Infinity)) return;

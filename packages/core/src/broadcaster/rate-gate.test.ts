@@ -143,7 +143,8 @@ describe('createRateGate', () => {
     }
     clock.advance(5_000);
     const hanging = gate.acquire() as number;
-    gate.acquire();
+    // The burst of two grants the second request at once.
+    expect(typeof gate.acquire()).toBe('number');
     const grantedAt = clock.now();
     let third: number | undefined;
     void (gate.acquire() as Promise<number>).then((ticket) => (third = ticket));

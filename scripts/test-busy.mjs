@@ -5,9 +5,8 @@
  * depends on timing, which is a defect of the test.
  *
  * It starts one spin-loop process per core, sets BANDITORE_TEST_SLOWDOWN (default 4) so the
- * hang limits scale, and runs `npm test -- --concurrency=1` (test results are never cached; one
- * package's tests at a time, which is what two busy cores can take) the given number of times in
- * a row. It stops at the first failure and always stops the spinners.
+ * hang limits scale, and runs `npm test` (test results are never cached; one package's tests at
+ * a time, which is what two busy cores can take) the given number of times in a row. It stops at the first failure and always stops the spinners.
  *
  *   npm run test:busy              one run
  *   npm run test:busy -- --runs=3  three runs in a row
@@ -37,13 +36,13 @@ for (const signal of /** @type {const} */ (['SIGINT', 'SIGTERM'])) {
 }
 
 /**
- * Runs `npm test -- --concurrency=1` once.
+ * Runs `npm test` once.
  *
  * @returns {Promise<number>} Its exit code.
  */
 function testOnce() {
   return new Promise((resolve) => {
-    const child = spawn('npm', ['test', '--', '--concurrency=1'], {
+    const child = spawn('npm', ['test'], {
       stdio: 'inherit',
       env: { ...process.env, BANDITORE_TEST_SLOWDOWN: slowdown },
     });

@@ -18,7 +18,7 @@ export const VAPID_RENEW_BEFORE_S = 3600;
  * Generates a VAPID key pair (P-256). Run once per comune and keep the private key secret; every
  * browser subscription is bound to the public key, so rotating it means every browser must
  * subscribe again. One-liner:
- * `node -e "import('@banditore/channel-push').then(m => console.log(m.generateVapidKeys()))"`.
+ * `node -p "JSON.stringify(require('@banditore/channel-push').generateVapidKeys())"`.
  *
  * @returns The key pair, base64url.
  * @example

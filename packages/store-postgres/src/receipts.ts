@@ -1,3 +1,4 @@
+import { mergeReceipt } from '@banditore/core/authoring';
 import {
   RECEIPT_RANK,
   type DeliveryReceipt,
@@ -43,23 +44,9 @@ function fold(
   const changed = new Set<string>();
   for (const receipt of receipts) {
     const key = `${receipt.channel}\u0000${receipt.providerMessageId}`;
-    const current = known.get(key);
-    const higher = !current || RECEIPT_RANK[receipt.status] > RECEIPT_RANK[current.status];
-    const learnsRun = current !== undefined && current.runId === undefined && receipt.runId !== undefined;
-    if (!higher && !learnsRun) continue;
-    const next: ReceiptRecord = higher
-      ? {
-          channel: receipt.channel,
-          providerMessageId: receipt.providerMessageId,
-          status: receipt.status,
-          at: receipt.at,
-        }
-      : { ...current };
-    if (higher && receipt.code !== undefined) next.code = receipt.code;
-    const runId = current?.runId ?? receipt.runId;
-    const deliveryId = current?.deliveryId ?? receipt.deliveryId;
-    if (runId !== undefined) next.runId = runId;
-    if (deliveryId !== undefined) next.deliveryId = deliveryId;
+    const merged = mergeReceipt(known.get(key), receipt);
+    if (!merged) continue;
+    const { next, higher } = merged;
     known.set(key, next);
     changed.add(key);
     if (higher) applied++;

@@ -13,5 +13,8 @@ export { parseOrThrow } from '../errors.js';
 // Time
 export { sleep } from '../util/clock.js';
 
+// Stores: the one rule for folding delivery receipts
+export { mergeReceipt, type MergedReceipt } from '../store/merge-receipt.js';
+
 // What the broadcaster does with each error code
 export { AMBIGUOUS_CODES, CHANNEL_ERROR_ACTIONS, actionFor, type ErrorAction } from '../channel/error-codes.js';

@@ -61,7 +61,6 @@ export function createOutcomeHandler(context: OutcomeContext): {
     if (result.ok) {
       recorder.record(source, item, 'sent', undefined, result.providerMessageId);
       lane.markSent(item.subscriberId, pacing.now());
-      if (item.ambiguous) source.ambiguousRetries++;
       return;
     }
     const { error } = result;

@@ -1,10 +1,5 @@
-import {
-  RECEIPT_RANK,
-  type ReceiptCounts,
-  type ReceiptRecord,
-  type ReceiptStore,
-  type ReceiptStatus,
-} from './receipt-store.js';
+import { mergeReceipt } from './merge-receipt.js';
+import { type ReceiptCounts, type ReceiptRecord, type ReceiptStore, type ReceiptStatus } from './receipt-store.js';
 
 type Tally = Omit<ReceiptCounts, 'channel'>;
 
@@ -44,26 +39,13 @@ export function createMemoryReceiptMethods(): ReceiptStore {
       for (const receipt of receipts) {
         const key = `${receipt.channel}\u0000${receipt.providerMessageId}`;
         const current = records.get(key);
-        const higher = !current || RECEIPT_RANK[receipt.status] > RECEIPT_RANK[current.status];
-        const learnsRun = current !== undefined && current.runId === undefined && receipt.runId !== undefined;
-        if (!higher && !learnsRun) continue;
+        const merged = mergeReceipt(current, receipt);
+        if (!merged) continue;
+        const { next, higher } = merged;
         if (current?.runId !== undefined)
           count(tallyOf(current.runId, current.channel), current.status, current.code, -1);
-        const next: ReceiptRecord = higher
-          ? {
-              channel: receipt.channel,
-              providerMessageId: receipt.providerMessageId,
-              status: receipt.status,
-              at: receipt.at,
-            }
-          : { ...current };
-        if (higher && receipt.code !== undefined) next.code = receipt.code;
-        const runId = current?.runId ?? receipt.runId;
-        const deliveryId = current?.deliveryId ?? receipt.deliveryId;
-        if (runId !== undefined) next.runId = runId;
-        if (deliveryId !== undefined) next.deliveryId = deliveryId;
         records.set(key, next);
-        if (runId !== undefined) count(tallyOf(runId, next.channel), next.status, next.code, 1);
+        if (next.runId !== undefined) count(tallyOf(next.runId, next.channel), next.status, next.code, 1);
         if (higher) applied++;
       }
       return { applied, ignored: receipts.length - applied };

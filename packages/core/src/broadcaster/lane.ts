@@ -120,11 +120,6 @@ export class Lane {
     this.notify();
   }
 
-  /** Records that a request to a recipient was over at `at`, for per-recipient spacing. */
-  markSent(subscriberId: string, at: number): void {
-    this.#spacing.markSent(subscriberId, at);
-  }
-
   async #work(): Promise<void> {
     const { clock } = this.#options;
     const pacer = new RequestPacer(this.gates, this.#spacing, clock);

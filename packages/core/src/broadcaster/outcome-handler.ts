@@ -59,8 +59,8 @@ export function createOutcomeHandler(context: OutcomeContext): {
     if (violation !== undefined)
       emit({ type: 'internal.error', at: clock.now(), where: `${source.channel}.send`, message: violation });
     if (result.ok) {
+      // The lane's request pacer has already marked the recipient for spacing (every attempt does).
       recorder.record(source, item, 'sent', undefined, result.providerMessageId);
-      lane.markSent(item.subscriberId, pacing.now());
       return;
     }
     const { error } = result;

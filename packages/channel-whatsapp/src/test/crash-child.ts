@@ -1,0 +1,62 @@
+/**
+ * One broadcaster process with the WhatsApp channel on a SQLite store, for the crash tests. The
+ * parent runs the Cloud API sandbox, kills this process with SIGKILL mid-broadcast and starts a
+ * new one on the same file.
+ *
+ *   node crash-child.mjs publish <file> <sandboxUrl> <phoneNumberId> <instance> <leaseTtlMs>
+ *   node crash-child.mjs resume  <file> <sandboxUrl> <phoneNumberId> <instance> <leaseTtlMs>
+ *
+ * Prints JSON lines: `ready`, `started`, then `report` with the run's final report.
+ */
+import { createBroadcaster, type BroadcastRun } from '@banditore/core';
+import { createSqliteStore } from '@banditore/store-sqlite';
+import { SANDBOX_ACCESS_TOKEN } from '../sandbox/index.js';
+import { createWhatsAppChannel } from '../whatsapp-channel.js';
+import { CRASH_RUN_KEY, crashAnnouncement } from './crash-fixture.js';
+import { CHANNEL_TEMPLATES } from './rig.js';
+
+const [mode, path, sandboxUrl, phoneNumberId, instance, leaseTtl] = process.argv.slice(2);
+const print = (message: Record<string, unknown>): void => {
+  process.stdout.write(`${JSON.stringify(message)}\n`);
+};
+
+async function main(): Promise<void> {
+  if (!path || !sandboxUrl || !phoneNumberId || !instance)
+    throw new Error('usage: crash-child <mode> <file> <url> <phoneNumberId> <instance> <ttl>');
+  const channel = createWhatsAppChannel({
+    accessToken: SANDBOX_ACCESS_TOKEN,
+    phoneNumberId,
+    baseUrl: sandboxUrl,
+    throughput: 1000,
+    templates: CHANNEL_TEMPLATES,
+  });
+  const store = createSqliteStore({ path, channels: [channel] });
+  const broadcaster = createBroadcaster({
+    store,
+    channels: [channel],
+    instanceId: instance,
+    leaseTtlMs: Number(leaseTtl ?? 30_000),
+    onEvent: (event) => {
+      if (event.type === 'internal.error') print({ type: 'internal-error', where: event.where });
+    },
+  });
+  print({ type: 'ready' });
+  let run: BroadcastRun | undefined;
+  if (mode === 'publish') {
+    run = await broadcaster.publish(crashAnnouncement, { idempotencyKey: CRASH_RUN_KEY });
+  } else {
+    run = (await broadcaster.resume())[0];
+    if (!run) throw new Error('resume found no run to continue');
+  }
+  print({ type: 'started', created: run.created });
+  const report = await run.done;
+  print({ type: 'report', report });
+  await broadcaster.close();
+  await channel.close();
+  await store.close();
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(`${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+  process.exit(1);
+});

@@ -13,6 +13,7 @@ export { renderPushMessage, type PushMessage, type PushPayload, type PushUrgency
 export { classifyPushResponse, parseRetryAfter, type PushExchange, type PushOutcome } from './classify.js';
 export { encryptPushPayload, MAX_PLAINTEXT_BYTES, type EncryptDeterminism, type SubscriberKeys } from './ece.js';
 export { decryptPushPayload } from './ece-decrypt.js';
+export { createEncryptionPool, PoolBrokenError, UnusableKeyError, type EncryptionPool } from './encryption-pool.js';
 export { generateVapidKeys, isVapidKeyPair, type VapidKeys } from './vapid.js';
 export {
   createPushSubscriptionHandler,

@@ -67,6 +67,11 @@ export const pushChannelOptionsSchema = z.object({
   timeoutMs: z.number().int().positive().max(600_000).default(10_000),
   /** Further allowed endpoint origins (a sandbox, a self-hosted push service). */
   extraOrigins: z.array(origin).max(20).default([]),
+  /**
+   * Worker threads that encrypt (RFC 8291 costs ~150 µs of CPU per message); 0 encrypts on the
+   * main thread.
+   */
+  encryptionThreads: z.number().int().min(0).max(64).optional(),
   dispatcher: dispatcherSchema.optional(),
   clock: clockSchema.optional(),
 });
@@ -83,6 +88,7 @@ export const pushChannelOptionsSchema = z.object({
  * | `limits` | 500/s, 128 in flight | pacing the broadcaster applies |
  * | `connectionsPerOrigin` | 32 | size of each push service's undici Pool |
  * | `timeoutMs` | 10,000 | per-request timeout |
+ * | `encryptionThreads` | every core, at most 4 (0 on one core) | worker threads for the per-message encryption; 0 encrypts on the main thread |
  * | `extraOrigins` | none | further endpoint origins to accept (plain http only on loopback) |
  * | `dispatcher` | one Pool per origin | an undici dispatcher to send every request through (MockAgent in tests) |
  * | `clock` | the system clock | VAPID `exp`, TTL and origin pauses |

@@ -10,6 +10,7 @@ import { parseOrThrow } from '@banditore/core/authoring';
 import { parsePushAddress, pushAddressSchema } from './address.js';
 import { classifyPushResponse } from './classify.js';
 import { encryptPushPayload } from './ece.js';
+import { createEncryptionPool, defaultEncryptionThreads, UnusableKeyError } from './encryption-pool.js';
 import { createOriginPauses } from './origin-pauses.js';
 import { createOriginPools } from './origin-pools.js';
 import { pushChannelOptionsSchema, type PushChannelOptions } from './options.js';
@@ -52,6 +53,7 @@ export function createPushChannel(options: PushChannelOptions): PushChannel {
   const signer = createVapidSigner(resolved.vapid, resolved.vapid.subject, clock);
   const pools = createOriginPools(resolved.connectionsPerOrigin, resolved.dispatcher);
   const pauses = createOriginPauses(clock);
+  const encryption = createEncryptionPool(resolved.encryptionThreads ?? defaultEncryptionThreads());
   const limits = { ...DEFAULT_LIMITS, ...stripUndefined(resolved.limits ?? {}), shared: [] } as ChannelLimits;
 
   return {
@@ -71,14 +73,23 @@ export function createPushChannel(options: PushChannelOptions): PushChannel {
           error: new ChannelError('RECIPIENT_RATE_LIMITED', 'The push service asked to wait', { retryAfterMs: waitMs }),
         };
       }
-      if (signal.aborted) return { ok: false, error: new ChannelError('NETWORK_ERROR', 'The send was aborted') };
+      if (signal.aborted) return aborted();
       let body: Buffer;
       try {
-        body = encryptPushPayload(target, rendered.plaintext);
-      } catch {
+        body = await encryption.encrypt(target, rendered.plaintext, signal);
+      } catch (error) {
+        if (signal.aborted) return aborted();
         // Only a p256dh that is not a P-256 point gets here (the address schema refuses it at the door).
-        return { ok: false, error: new ChannelError('RECIPIENT_GONE', 'The push subscription keys are unusable') };
+        if (error instanceof UnusableKeyError) return unusableKeys();
+        // The worker died under this job: encrypt here rather than lose the delivery.
+        try {
+          body = encryptPushPayload(target, rendered.plaintext);
+        } catch {
+          return unusableKeys();
+        }
       }
+      // Cancelled while the body was encrypted: nothing more goes out.
+      if (signal.aborted) return aborted();
       const exchange = await sendPushRequest(pools.get(target.origin), target.endpoint, {
         body,
         authorization: signer.authorization(target.origin),
@@ -92,7 +103,9 @@ export function createPushChannel(options: PushChannelOptions): PushChannel {
       if (outcome.error.code === 'RECIPIENT_RATE_LIMITED') pauses.pause(target.origin, outcome.error.retryAfterMs ?? 0);
       return outcome;
     },
-    close: () => pools.close(),
+    async close() {
+      await Promise.all([pools.close(), encryption.close()]);
+    },
   };
 }
 
@@ -100,6 +113,14 @@ export function createPushChannel(options: PushChannelOptions): PushChannel {
 function ttlFor(message: PushMessage, ttlSeconds: number, now: number): number {
   if (message.expiresAt === undefined) return ttlSeconds;
   return Math.max(0, Math.min(ttlSeconds, Math.floor((message.expiresAt - now) / 1000)));
+}
+
+function aborted(): SendResult {
+  return { ok: false, error: new ChannelError('NETWORK_ERROR', 'The send was aborted') };
+}
+
+function unusableKeys(): SendResult {
+  return { ok: false, error: new ChannelError('RECIPIENT_GONE', 'The push subscription keys are unusable') };
 }
 
 function stripUndefined<T extends object>(value: T): Partial<T> {

@@ -164,3 +164,28 @@ describe('sending to the sandbox push service', () => {
     }
   });
 });
+
+describe('encryption on worker threads', () => {
+  it('sends nothing for sends cancelled while their bodies were queued or being encrypted', async () => {
+    const { sandbox, channel } = await rig({ encryptionThreads: 2 });
+    const fakes = Array.from({ length: 64 }, () => sandbox.subscribe(TEST_VAPID.publicKey));
+    const rendered = await channel.render(announcementSchema.parse(announcementInput()), 'it');
+    const controller = new AbortController();
+    const sends = fakes.map((fake) => channel.send(fake.address, rendered, { signal: controller.signal }));
+    controller.abort();
+    const results = await Promise.all(sends);
+    for (const result of results) expect(result).toMatchObject({ ok: false, error: { code: 'NETWORK_ERROR' } });
+    expect(sandbox.stats.requests).toBe(0);
+  });
+
+  it.each([0, 1, 3])('delivers through %i encryption threads, each body for its own subscriber', async (threads) => {
+    const { sandbox, channel } = await rig({ encryptionThreads: threads });
+    const fakes = Array.from({ length: 40 }, () => sandbox.subscribe(TEST_VAPID.publicKey));
+    const rendered = await channel.render(announcementSchema.parse(announcementInput()), 'it');
+    const results = await Promise.all(fakes.map((fake) => channel.send(fake.address, rendered, { signal: signal() })));
+    expect(results.every((result) => result.ok)).toBe(true);
+    expect(new Set(sandbox.messages.map((message) => message.subscriptionId))).toEqual(
+      new Set(fakes.map((fake) => fake.id)),
+    );
+  });
+});

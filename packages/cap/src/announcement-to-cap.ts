@@ -31,6 +31,12 @@ export interface AnnouncementToCapOptions {
   source?: string;
 }
 
+/** The note of a message that is not real, so that no reader mistakes it for an alert. */
+export const STATUS_NOTES: Partial<Record<Announcement['status'], string>> = {
+  exercise: 'ESERCITAZIONE: messaggio di esercitazione, non è in corso alcuna emergenza reale.',
+  test: 'TEST: messaggio di prova tecnica, non è in corso alcuna emergenza reale.',
+};
+
 const upper = <T extends string>(value: string): T => (value.charAt(0).toUpperCase() + value.slice(1)) as T;
 
 /** Keeps the CAP text as written when the announcement's text is the same one, trimmed or clipped. */
@@ -119,7 +125,11 @@ export function announcementToCap(
     ...(base?.restriction !== undefined ? { restriction: base.restriction } : {}),
     ...(base?.addresses !== undefined ? { addresses: base.addresses } : {}),
     code: base?.code ?? [],
-    ...(base?.note !== undefined ? { note: base.note } : {}),
+    ...(base?.note !== undefined
+      ? { note: base.note }
+      : STATUS_NOTES[announcement.status] !== undefined
+        ? { note: STATUS_NOTES[announcement.status] }
+        : {}),
     references,
     incidents: base?.incidents ?? [],
     info: infos,

@@ -48,5 +48,9 @@ export {
   type CapToAnnouncementOptions,
   type ConvertedCap,
 } from './cap-to-announcement.js';
-export { announcementToCap, type AnnouncementToCapOptions } from './announcement-to-cap.js';
+export { STATUS_NOTES, announcementToCap, type AnnouncementToCapOptions } from './announcement-to-cap.js';
 export { DEFAULT_CATEGORY_TOPICS, defaultCategoriesFor, defaultTopicsFor, type CapCategory } from './categories.js';
+
+// Publication: Atom index + one CAP document per alert, beside the core feed's JSON
+export { createCapFeed, type CapFeed, type CapFeedOptions } from './cap-feed.js';
+export { feedAlertToAnnouncement } from './feed-alert.js';

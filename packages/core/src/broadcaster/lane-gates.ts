@@ -1,6 +1,6 @@
 import type { AnyChannel, SharedBudget } from '../channel/channel.js';
 import type { Clock } from '../util/clock.js';
-import { createRateGate, type RateGate } from './rate-gate.js';
+import { createRateGate, defaultBurst, type RateGate } from './rate-gate.js';
 
 /**
  * The gates every request of one lane passes: the channel's own rate, then one gate per budget
@@ -117,7 +117,7 @@ export function createLaneGatesFactory(clock: Clock): (channel: AnyChannel) => L
       (budget) =>
         budget.createGate === undefined &&
         budget.ratePerSecond <= limits.ratePerSecond &&
-        (budget.burst ?? budget.ratePerSecond / 20) <= (limits.burst ?? limits.ratePerSecond / 20),
+        (budget.burst ?? defaultBurst(budget.ratePerSecond)) <= (limits.burst ?? defaultBurst(limits.ratePerSecond)),
     );
     const own = createRateGate({
       ratePerSecond: covered ? Infinity : limits.ratePerSecond,

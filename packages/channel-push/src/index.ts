@@ -1,8 +1,8 @@
 /**
  * Web Push for Banditore: a channel that encrypts each announcement for every browser
  * subscription (RFC 8291 `aes128gcm`) and delivers it through the browser's push service
- * (RFC 8030) with VAPID (RFC 8292). The push-service sandbox lives at
- * `@banditore/channel-push/sandbox`.
+ * (RFC 8030) with VAPID (RFC 8292), and Firebase Cloud Messaging HTTP v1 for the comune's native
+ * app. The push-service and FCM sandboxes live at `@banditore/channel-push/sandbox`.
  *
  * @module
  */
@@ -15,6 +15,16 @@ export { encryptPushPayload, MAX_PLAINTEXT_BYTES, type EncryptDeterminism, type 
 export { decryptPushPayload } from './ece-decrypt.js';
 export { createEncryptionPool, PoolBrokenError, UnusableKeyError, type EncryptionPool } from './encryption-pool.js';
 export { generateVapidKeys, isVapidKeyPair, type VapidKeys } from './vapid.js';
+// FCM HTTP v1 (native apps)
+export { createFcmChannel, fcmTokenSchema, type FcmChannel } from './fcm/fcm-channel.js';
+export {
+  fcmChannelOptionsSchema,
+  fcmServiceAccountSchema,
+  type FcmChannelOptions,
+  type FcmServiceAccount,
+} from './fcm/fcm-options.js';
+export { renderFcmMessage, type FcmMessage } from './fcm/fcm-render.js';
+export { classifyFcmResponse, type FcmExchange, type FcmOutcome } from './fcm/fcm-classify.js';
 export {
   createPushSubscriptionHandler,
   pushSubscriptionHandlerOptionsSchema,

@@ -13,3 +13,12 @@ export {
 } from './push-sandbox.js';
 export { createFakeSubscription, type FakeSubscription } from './fake-subscription.js';
 export { checkVapid, type VapidProblem } from './vapid-check.js';
+export {
+  createFcmSandbox,
+  type FakeServiceAccount,
+  type FcmSandbox,
+  type FcmSandboxError,
+  type FcmSandboxOptions,
+  type FcmSandboxStats,
+  type ReceivedFcm,
+} from './fcm-sandbox.js';

@@ -1,6 +1,8 @@
 /**
  * CAP 1.2 for Banditore: strict parsing and validation, conversion between CAP alerts and
- * announcements, and CAP 1.2 XML export.
+ * announcements, CAP 1.2 XML export, the feed's alerts as CAP and Atom, and draft
+ * announcements from the official sources (INGV, DPC, MeteoAlarm) with a poller and an
+ * approval desk.
  *
  * @module
  */
@@ -54,3 +56,52 @@ export { DEFAULT_CATEGORY_TOPICS, defaultCategoriesFor, defaultTopicsFor, type C
 // Publication: Atom index + one CAP document per alert, beside the core feed's JSON
 export { createCapFeed, type CapFeed, type CapFeedOptions } from './cap-feed.js';
 export { feedAlertToAnnouncement } from './feed-alert.js';
+
+// Sources: official feeds → draft announcements
+export { SourceParseError, isSourceParseError, type AlertSource, type SourceDraft } from './sources/source.js';
+export {
+  createIngvSource,
+  ingvDrafts,
+  parseIngvText,
+  parseQuakeMl,
+  severityForMagnitude,
+  type IngvSourceOptions,
+  type QuakeEvent,
+} from './sources/ingv.js';
+export {
+  createDpcSource,
+  dpcDrafts,
+  parseDpcCap,
+  parseDpcIndex,
+  type DpcRisk,
+  type DpcSourceOptions,
+  type DpcZoneBulletin,
+  type DpcZoneDay,
+} from './sources/dpc.js';
+export {
+  METEOALARM_ATTRIBUTION,
+  METEOALARM_DISCLAIMER,
+  METEOALARM_DISCLAIMER_IT,
+  awarenessOf,
+  createMeteoalarmSource,
+  meteoalarmDrafts,
+  meteoalarmToCap,
+  type AwarenessLevel,
+  type MeteoalarmSourceOptions,
+} from './sources/meteoalarm.js';
+export {
+  createSourcePoller,
+  type PollOutcome,
+  type SourceEvent,
+  type SourceFailureReason,
+  type SourcePoller,
+  type SourcePollerOptions,
+} from './sources/poller.js';
+export {
+  createDraftDesk,
+  type DeskEvent,
+  type DraftDesk,
+  type DraftDeskOptions,
+  type PendingDraft,
+} from './sources/desk.js';
+export { distanceKm, type LatLon } from './sources/geo.js';

@@ -1,0 +1,20 @@
+/** A place: WGS 84 degrees. */
+export interface LatLon {
+  lat: number;
+  lon: number;
+}
+
+const EARTH_RADIUS_KM = 6371.0088;
+
+/**
+ * Great-circle distance between two points (haversine, mean Earth radius).
+ *
+ * @returns Kilometres.
+ */
+export function distanceKm(a: LatLon, b: LatLon): number {
+  const rad = Math.PI / 180;
+  const dLat = (b.lat - a.lat) * rad;
+  const dLon = (b.lon - a.lon) * rad;
+  const h = Math.sin(dLat / 2) ** 2 + Math.cos(a.lat * rad) * Math.cos(b.lat * rad) * Math.sin(dLon / 2) ** 2;
+  return 2 * EARTH_RADIUS_KM * Math.asin(Math.min(1, Math.sqrt(h)));
+}

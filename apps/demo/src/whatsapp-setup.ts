@@ -1,8 +1,5 @@
 import type { FetchHandler, Store } from '@banditore/core';
 import {
-  createGraphReplies,
-  createMemoryUndeliverableLedger,
-  createStoreConversationWindow,
   createWhatsAppChannel,
   createWhatsAppInbox,
   createWhatsAppWebhookHandler,
@@ -115,27 +112,22 @@ export async function setUpWhatsApp(store: Store, webhookUrl: () => string): Pro
     },
   });
   const phoneNumberId = sandbox.phoneNumberIds[0]!;
-  const undeliverable = createMemoryUndeliverableLedger();
   const channel = createWhatsAppChannel({
     accessToken: sandbox.accessToken,
     phoneNumberId,
     baseUrl: sandbox.url,
     throughput: 1000,
     templates: TEMPLATES,
-    conversationWindow: createStoreConversationWindow({ store }),
-    undeliverableLedger: undeliverable,
+    conversationWindow: store,
   });
-  const replies = createGraphReplies({ accessToken: sandbox.accessToken, phoneNumberId, baseUrl: sandbox.url });
+  // The inbox answers through the channel (paced with its broadcasts) and shares its ledgers.
   const inbox = createWhatsAppInbox({
     store,
-    replies,
+    channel,
     comuneName: 'Comune di Jesi',
     privacyUrl: 'https://www.comune.jesi.an.it/privacy',
     noticeVersion: NOTICE_VERSION,
     topics: TOPICS,
-    phoneNumberId,
-    undeliverableLedger: undeliverable,
-    onTemplateCategory: ({ name, category }) => channel.updateTemplateCategory(name, category),
   });
   const webhook = createWhatsAppWebhookHandler(inbox, { appSecret: APP_SECRET, verifyToken: 'banditore-demo-verify' });
   const imported = await importWhatsAppContacts(jesiContactsCsv(), {
@@ -163,7 +155,6 @@ export async function setUpWhatsApp(store: Store, webhookUrl: () => string): Pro
       `(${imported.duplicates} duplicates merged, ${imported.rejected.length} rows without a valid number)`,
     async close() {
       await channel.close?.();
-      await replies.close?.();
       await sandbox.close();
     },
   };

@@ -26,6 +26,8 @@ export type InboxEvent =
   /** A citizen's number failed with 131026 on enough separate days: marked unreachable. */
   | { type: 'undeliverable-dropped' }
   | { type: 'template-category'; category: string }
+  /** A citizen stopped (or resumed) marketing messages: no MARKETING template goes to a stopped one. */
+  | { type: 'marketing-preference'; stopped: boolean }
   | { type: 'reply-failed'; code: ChannelErrorCode }
   | { type: 'store-failed' };
 
@@ -45,4 +47,8 @@ export interface InboxStats {
   languageChanged: number;
   replyFailed: number;
   undeliverableDropped: number;
+  /** `user_preferences` stops and asynchronous 131050s recorded. */
+  marketingStopped: number;
+  /** `user_preferences` resumes recorded. */
+  marketingResumed: number;
 }

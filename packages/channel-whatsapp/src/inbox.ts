@@ -9,6 +9,7 @@ import {
   notificationSchema,
   statusSchema,
   templateCategoryValueSchema,
+  userPreferencesValueSchema,
   type WhatsAppInboundMessage,
 } from './notification.js';
 import { createRecentIds } from './recent-ids.js';
@@ -29,6 +30,7 @@ export interface WhatsAppInbox {
 }
 
 const UNDELIVERABLE = 131026;
+const MARKETING_STOPPED = 131050;
 
 /**
  * Creates the inbox: inbound messages subscribe (ISCRIVIMI / ATTIVA / START, consent recorded
@@ -36,7 +38,9 @@ const UNDELIVERABLE = 131026;
  * choose topics and language through interactive lists, and get HELP and PRIVACY texts; each
  * message from a subscriber opens its 24-hour window in the store. Status notifications become
  * monotonic delivery receipts; asynchronous 131026 failures count towards dropping a number that
- * failed on several separate days; template re-categorisations are handed on.
+ * failed on several separate days; template re-categorisations are handed on to the channel; a
+ * citizen's "Stop promotions" (`user_preferences`, or an asynchronous 131050) stops MARKETING
+ * templates to them, and a resume lets them through again.
  *
  * Messages are processed once (a bounded memory of recent ids), one at a time per citizen, and
  * never throw.
@@ -46,7 +50,7 @@ const UNDELIVERABLE = 131026;
  * @throws ConfigError naming invalid options.
  * @example
  * ```ts
- * const inbox = createWhatsAppInbox({ store, replies: createGraphReplies({ accessToken, phoneNumberId }),
+ * const inbox = createWhatsAppInbox({ store, channel: whatsapp,
  *   comuneName: 'Comune di Jesi', privacyUrl: 'https://www.comune.jesi.an.it/privacy', noticeVersion: '2026-03',
  *   topics: [{ id: 'meteo', label: 'Meteo' }] })
  * const webhook = createWhatsAppWebhookHandler(inbox, { appSecret, verifyToken })
@@ -71,6 +75,8 @@ export function createWhatsAppInbox(options: WhatsAppInboxOptions): WhatsAppInbo
     languageChanged: 0,
     replyFailed: 0,
     undeliverableDropped: 0,
+    marketingStopped: 0,
+    marketingResumed: 0,
   };
   const emit = (event: InboxEvent): void => {
     try {
@@ -140,11 +146,37 @@ export function createWhatsAppInbox(options: WhatsAppInboxOptions): WhatsAppInbo
     emit({ type: 'undeliverable-dropped' });
   };
 
+  /** Records a citizen's marketing choice; the channel sends no MARKETING template after a stop. */
+  const marketingChoice = async (address: string, stopped: boolean, at: number): Promise<boolean> => {
+    const preferences = resolved.marketingPreferences;
+    if (!preferences) return false;
+    await preferences.record(address, stopped, at);
+    if (stopped) stats.marketingStopped++;
+    else stats.marketingResumed++;
+    emit({ type: 'marketing-preference', stopped });
+    return true;
+  };
+
+  const handlePreferences = async (value: unknown): Promise<void> => {
+    const parsed = userPreferencesValueSchema.safeParse(value);
+    if (!parsed.success) return void stats.skippedItems++;
+    const numberId = parsed.data.metadata?.phone_number_id;
+    if (resolved.phoneNumberId !== undefined && numberId !== resolved.phoneNumberId) return;
+    for (const item of parsed.data.user_preferences) {
+      const choice = item.value.toLowerCase();
+      const known = item.category === 'marketing_messages' && (choice === 'stop' || choice === 'resume');
+      if (!known || !(await marketingChoice(item.wa_id, choice === 'stop', Number(item.timestamp) * 1000))) {
+        stats.skippedItems++;
+      }
+    }
+  };
+
   const handleChange = async (field: string, value: unknown, receipts: DeliveryReceipt[]): Promise<void> => {
+    if (field === 'user_preferences') return handlePreferences(value);
     if (field === 'template_category_update') {
       const parsed = templateCategoryValueSchema.safeParse(value);
       if (!parsed.success) return void stats.skippedItems++;
-      resolved.onTemplateCategory?.({
+      resolved.categoryChanged({
         name: parsed.data.message_template_name,
         language: parsed.data.message_template_language,
         category: parsed.data.new_category,
@@ -167,6 +199,9 @@ export function createWhatsAppInbox(options: WhatsAppInboxOptions): WhatsAppInbo
       receipts.push(receipt);
       if (receipt.code === String(UNDELIVERABLE) && status.data?.recipient_id !== undefined) {
         await undeliverable(status.data.recipient_id, receipt.at);
+      }
+      if (receipt.code === String(MARKETING_STOPPED) && status.data?.recipient_id !== undefined) {
+        await marketingChoice(status.data.recipient_id, true, receipt.at);
       }
     }
     for (const item of parsed.data.messages ?? []) {

@@ -63,6 +63,25 @@ export const templateCategoryValueSchema = z.object({
   new_category: z.enum(['MARKETING', 'UTILITY', 'AUTHENTICATION']),
 });
 
+/**
+ * The `value` of a `user_preferences` change: a citizen stopped or resumed marketing messages
+ * ("Stop promotions") for this number.
+ */
+export const userPreferencesValueSchema = z.object({
+  metadata: z.object({ phone_number_id: z.string().optional() }).optional(),
+  user_preferences: z
+    .array(
+      z.object({
+        /** The citizen's `wa_id`. Personal data. */
+        wa_id: z.string().regex(/^\d{6,15}$/),
+        category: z.string().max(64),
+        value: z.string().max(32),
+        timestamp: z.union([z.string().regex(/^\d{1,12}$/), z.number().int().nonnegative()]),
+      }),
+    )
+    .max(1_000),
+});
+
 /** A parsed status. */
 export type WhatsAppStatus = z.output<typeof statusSchema>;
 /** A parsed inbound message. */

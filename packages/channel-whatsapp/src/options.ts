@@ -1,6 +1,7 @@
-import { SEVERITIES, type Clock } from '@banditore/core';
+import { SEVERITIES, type ChannelStateStore, type Clock } from '@banditore/core';
 import type { Dispatcher } from 'undici';
 import { z } from 'zod';
+import type { MarketingPreferences } from './marketing.js';
 import type { WhatsAppPortfolio } from './portfolio.js';
 import type { ConversationWindow } from './window.js';
 
@@ -67,15 +68,28 @@ const clockSchema = z.custom<Clock>(
   (value) => typeof value === 'object' && value !== null && typeof (value as Clock).now === 'function',
   'must be a Clock ({ now, setTimeout, clearTimeout })',
 );
-const windowSchema = z.custom<ConversationWindow>(
+/** The store itself (its per-subscriber channel state), or any other source of the last inbound time. */
+export type ConversationWindowSource = ConversationWindow | Pick<ChannelStateStore, 'channelState'>;
+const windowSchema = z.custom<ConversationWindowSource>(
   (value) =>
-    typeof value === 'object' && value !== null && typeof (value as ConversationWindow).lastInboundAt === 'function',
-  'must be an object with lastInboundAt(address)',
+    typeof value === 'object' &&
+    value !== null &&
+    (typeof (value as ConversationWindow).lastInboundAt === 'function' ||
+      typeof (value as ChannelStateStore).channelState === 'function'),
+  'must be the store, or an object with lastInboundAt(address)',
 );
 const portfolioSchema = z.custom<WhatsAppPortfolio>(
   (value) =>
     typeof value === 'object' && value !== null && typeof (value as WhatsAppPortfolio).messagingLimit !== 'undefined',
   'must come from createWhatsAppPortfolio()',
+);
+const marketingPreferencesSchema = z.custom<MarketingPreferences>(
+  (value) =>
+    typeof value === 'object' &&
+    value !== null &&
+    typeof (value as MarketingPreferences).stopped === 'function' &&
+    typeof (value as MarketingPreferences).record === 'function',
+  'must be an object with stopped(address) and record(address, stopped, at)',
 );
 const undeliverableLedgerSchema = z.custom<UndeliverableLedger>(
   (value) => typeof value === 'object' && value !== null && typeof (value as UndeliverableLedger).record === 'function',
@@ -139,11 +153,17 @@ export const whatsAppChannelOptionsSchema = z.object({
   /** The business portfolio whose messaging limit this number shares (from `createWhatsAppPortfolio`). */
   portfolio: portfolioSchema.optional(),
   templates: z.array(templateSchema).max(200).default([]),
+  /**
+   * When each citizen last wrote, for free-form inside the 24-hour window: the store (the inbox
+   * records inbound messages in it) or your own {@link ConversationWindow}.
+   */
   conversationWindow: windowSchema.optional(),
   /** Send free-form messages inside an open window (else always templates). */
   freeFormInWindow: z.boolean().default(true),
   undeliverableLedger: undeliverableLedgerSchema.optional(),
   dropUndeliverableAfterDays: z.number().int().min(1).max(30).default(3),
+  /** Citizens who stopped marketing messages; MARKETING templates are not sent to them. */
+  marketingPreferences: marketingPreferencesSchema.optional(),
   prices: priceTableSchema.optional(),
   name: z
     .string()
@@ -169,10 +189,11 @@ export const whatsAppChannelOptionsSchema = z.object({
  * | `limits` | from `throughput`, 6 s per recipient | overrides of the pacing |
  * | `portfolio` | none: no daily limit | the shared messaging limit of the business portfolio |
  * | `templates` | `[]` | approved templates by severity/topic/language |
- * | `conversationWindow` | none: always templates | when each citizen last wrote |
+ * | `conversationWindow` | none: always templates | the store (or a `ConversationWindow`): when each citizen last wrote |
  * | `freeFormInWindow` | `true` | free-form text inside an open window |
  * | `undeliverableLedger` | in memory | counts 131026 per address and day |
  * | `dropUndeliverableAfterDays` | `3` | days of 131026 before a subscriber is dropped |
+ * | `marketingPreferences` | in memory | who stopped marketing messages (no MARKETING template to them) |
  * | `prices` | none | price table for `estimate()` |
  * | `name` | `"whatsapp"` | channel name, also the subscribers' `channel` |
  * | `timeoutMs` | 15,000 | per request |

@@ -1,4 +1,11 @@
-import { createRollingQuota, rollingQuotaBudget, type RollingQuota, type SharedBudget } from '@banditore/core';
+import {
+  createRollingQuota,
+  rollingQuotaBudget,
+  type RollingQuota,
+  type RunStatus,
+  type RunStore,
+  type SharedBudget,
+} from '@banditore/core';
 
 /** WhatsApp's messaging limit tiers: unique recipients outside a window per moving 24 hours. */
 export const MESSAGING_LIMITS = [250, 2_000, 10_000, 100_000, 'unlimited'] as const;
@@ -11,7 +18,11 @@ export interface WhatsAppPortfolioOptions {
   id: string;
   /** The current tier, as WhatsApp Manager shows it (`whatsapp_business_manager_messaging_limit`). */
   messagingLimit: MessagingLimit;
-  /** Wall times of business-initiated sends in the last 24 hours, e.g. from the ledger after a restart. */
+  /**
+   * Wall times of business-initiated sends in the last 24 hours, so a restart does not forget
+   * what the moving window already used: `await loadPortfolioUsage(store, { channels })`.
+   * @defaultValue none: the whole limit is free
+   */
   usedAt?: readonly number[];
 }
 
@@ -54,4 +65,57 @@ export function createWhatsAppPortfolio(options: WhatsAppPortfolioOptions): What
     quota,
     budget: rollingQuotaBudget(`whatsapp-portfolio:${options.id}`, quota),
   };
+}
+
+/** Options of {@link loadPortfolioUsage}. */
+export interface PortfolioUsageOptions {
+  /** The channel names of every number of the portfolio (e.g. `["whatsapp", "whatsapp-pc"]`). */
+  channels: readonly string[];
+  /** Wall time now, ms since the epoch. @defaultValue `Date.now()` */
+  now?: number;
+  /** The messaging limit's moving window. @defaultValue 24 hours */
+  windowMs?: number;
+}
+
+const RUN_STATUSES: readonly RunStatus[] = ['active', 'completed', 'cancelled', 'expired'];
+
+/**
+ * Reads back from the delivery ledger what the portfolio's messaging limit used in the last 24
+ * hours, for `createWhatsAppPortfolio({ usedAt })` at start: without it a restarted process
+ * believes the whole limit is free and sends into Meta's refusals.
+ *
+ * The ledger keeps counts per run, not a time per message, so every message a run sent is placed
+ * at the run's end (now for a run still active): the latest it can have been sent. The quota thus
+ * frees room later than Meta does, never earlier. Messages inside a citizen's service window are
+ * counted too (Meta does not count them): an upper bound, like the quota itself.
+ *
+ * @param store - The store the broadcaster writes (any `Store`).
+ * @param options - The portfolio's channel names.
+ * @returns Wall times for `usedAt`.
+ * @example
+ * ```ts
+ * const portfolio = createWhatsAppPortfolio({
+ *   id: '1234567890',
+ *   messagingLimit: 10_000,
+ *   usedAt: await loadPortfolioUsage(store, { channels: ['whatsapp'] }),
+ * })
+ * ```
+ */
+export async function loadPortfolioUsage(
+  store: Pick<RunStore, 'listRuns' | 'deliveryCounts'>,
+  options: PortfolioUsageOptions,
+): Promise<number[]> {
+  const now = options.now ?? Date.now();
+  const since = now - (options.windowMs ?? 86_400_000);
+  const channels = new Set(options.channels);
+  const usedAt: number[] = [];
+  for (const run of await store.listRuns({ status: RUN_STATUSES })) {
+    const endedAt = run.finishedAt ?? now;
+    if (endedAt <= since) continue;
+    for (const counts of await store.deliveryCounts(run.id)) {
+      if (!channels.has(counts.channel)) continue;
+      for (let index = 0; index < counts.byStatus.sent; index++) usedAt.push(endedAt);
+    }
+  }
+  return usedAt;
 }

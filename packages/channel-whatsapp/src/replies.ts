@@ -1,7 +1,6 @@
-import type { ChannelErrorCode } from '@banditore/core';
-import type { Dispatcher } from 'undici';
+import type { ChannelErrorCode, Clock, RateGate } from '@banditore/core';
 import { classify } from './classify.js';
-import { createGraphSender } from './sender.js';
+import type { GraphSender } from './sender.js';
 
 /** One row of an interactive list (WhatsApp: title ≤ 24, description ≤ 72, id ≤ 200 characters). */
 export interface ListRow {
@@ -30,46 +29,46 @@ export interface WhatsAppReplies {
   close?(): Promise<void>;
 }
 
-/** Options of {@link createGraphReplies}: the same connection settings as the channel. */
-export interface GraphRepliesOptions {
-  accessToken: string;
-  phoneNumberId: string;
-  /** @defaultValue `"v23.0"` */
-  apiVersion?: string;
-  /** @defaultValue `"https://graph.facebook.com"` */
-  baseUrl?: string;
-  dispatcher?: Dispatcher;
-  /** @defaultValue 15,000 */
-  timeoutMs?: number;
+/** What the replies need from the channel: its Graph client, its number's gate and its clock. */
+export interface RepliesContext {
+  sender: GraphSender;
+  /**
+   * The number's throughput gate, shared with the broadcaster's lane (`undefined` when the rate
+   * is unlimited): a reply waits for it like any broadcast request, and a 130429 pauses it.
+   */
+  readonly gate: RateGate | undefined;
+  clock: Clock;
 }
 
 const cut = (value: string, max: number): string => (value.length <= max ? value : `${value.slice(0, max - 1)}…`);
+/** A reply refused with 130429 waits for the gate's pause and is tried again, this many times at most. */
+const THROTTLED_RETRIES = 3;
 
 /**
- * The inbox's replies through the Cloud API, on the channel's own Graph client (one pool, the
- * token confined to one function). Texts longer than WhatsApp allows are shortened, not refused.
+ * The inbox's replies through the Cloud API on the channel's own Graph client (one pool, the
+ * token confined to one function). Every reply passes the number's throughput gate — the one the
+ * broadcaster's lane uses — so a storm of citizen messages during a broadcast never pushes the
+ * number over its messages per second; a 130429 pauses that gate for broadcast and replies alike.
+ * Texts longer than WhatsApp allows are shortened, not refused.
  *
- * @param options - Where and as whom to send.
+ * @param context - The channel's sender, gate and clock.
  * @returns The replies.
- * @example
- * ```ts
- * const replies = createGraphReplies({ accessToken, phoneNumberId: '1234567890' })
- * ```
  */
-export function createGraphReplies(options: GraphRepliesOptions): WhatsAppReplies {
-  const sender = createGraphSender({
-    accessToken: options.accessToken,
-    phoneNumberId: options.phoneNumberId,
-    apiVersion: options.apiVersion ?? 'v23.0',
-    baseUrl: options.baseUrl ?? 'https://graph.facebook.com',
-    dispatcher: options.dispatcher,
-    timeoutMs: options.timeoutMs ?? 15_000,
-    connections: 4,
-  });
+export function createChannelReplies(context: RepliesContext): WhatsAppReplies {
+  const { sender, clock } = context;
   const post = async (to: string, tail: object): Promise<ReplyResult> => {
+    // Read at each reply: the gate is made by whoever needs it first (see createNumberBudget).
+    const gate = context.gate;
     const body = JSON.stringify({ messaging_product: 'whatsapp', recipient_type: 'individual', to, ...tail });
-    const outcome = classify(await sender.postJson('messages', body));
-    return outcome.ok ? { ok: true } : { ok: false, code: outcome.error.code };
+    for (let attempt = 0; ; attempt++) {
+      const ticket = gate === undefined ? 0 : await gate.acquire();
+      const outcome = classify(await sender.postJson('messages', body));
+      gate?.settle(ticket);
+      if (outcome.ok) return { ok: true };
+      if (outcome.error.code !== 'RATE_LIMITED' || attempt >= THROTTLED_RETRIES)
+        return { ok: false, code: outcome.error.code };
+      gate?.pauseUntil(clock.now() + (outcome.error.retryAfterMs ?? 1_000));
+    }
   };
   return {
     text: (to, text) => post(to, { type: 'text', text: { body: cut(text, 4_096), preview_url: false } }),
@@ -93,6 +92,5 @@ export function createGraphReplies(options: GraphRepliesOptions): WhatsAppReplie
           },
         },
       }),
-    close: () => sender.close(),
   };
 }

@@ -1,6 +1,7 @@
 import { ChannelError, type Clock, type SendOptions, type SendResult } from '@banditore/core';
 import { encodeCallbackData } from './callback-data.js';
 import { classify } from './classify.js';
+import type { MarketingPreferences } from './marketing.js';
 import type { MediaUploader } from './media.js';
 import { freeFormTail, messageBody, templateTail } from './message-body.js';
 import type { TemplateCategory, UndeliverableLedger } from './options.js';
@@ -19,11 +20,13 @@ export interface SendContext {
   categoryOf(name: string, approved: TemplateCategory): TemplateCategory;
   undeliverable: UndeliverableLedger;
   dropUndeliverableAfterDays: number;
+  marketing: MarketingPreferences;
 }
 
 type Send = (address: string, rendered: WhatsAppMessage, options: SendOptions) => Promise<SendResult>;
 
 const NO_TEMPLATE = 'No approved template fits this announcement and the citizen has no open window';
+const MARKETING_STOPPED = '131050';
 
 /**
  * Builds `send()`: template outside the 24-hour window, free-form inside it; MARKETING templates
@@ -101,6 +104,25 @@ export function createSendMethod(context: SendContext): Send {
     if (!freeForm && rendered.template === undefined) {
       return { ok: false, error: new ChannelError('MESSAGE_REJECTED', NO_TEMPLATE) };
     }
+    // Marketing content respects the citizen's "Stop promotions", inside a window as well: no
+    // request, no cost, no 131050. Utility alerts are not affected.
+    const template = rendered.template;
+    if (
+      template !== undefined &&
+      context.categoryOf(template.name, template.category) === 'MARKETING' &&
+      (await context.marketing.stopped(address))
+    ) {
+      return {
+        ok: false,
+        error: new ChannelError(
+          'RECIPIENT_NOT_ELIGIBLE',
+          'The recipient stopped marketing messages from this business',
+          {
+            providerCode: MARKETING_STOPPED,
+          },
+        ),
+      };
+    }
     const callbackData =
       runId !== undefined && deliveryId !== undefined ? encodeCallbackData(runId, deliveryId) : undefined;
     let outcome = await post(address, rendered, freeForm ? 'freeForm' : 'template', signal, callbackData);
@@ -115,6 +137,7 @@ export function createSendMethod(context: SendContext): Send {
       outcome = await post(address, rendered, 'template', signal, callbackData);
     }
     if (outcome.ok) return { ok: true, providerMessageId: outcome.messageId };
+    if (outcome.error.providerCode === MARKETING_STOPPED) await context.marketing.record(address, true, now);
     if (outcome.rule?.undeliverable) {
       const days = await context.undeliverable.record(address, now);
       if (days >= context.dropUndeliverableAfterDays) {

@@ -1,7 +1,7 @@
 import { createBroadcaster, createMemoryStore, type Store } from '@banditore/core';
 import { createManualClock, sampleAnnouncement, type ManualClock } from '@banditore/core/testing';
 import { afterEach, describe, expect, it } from 'vitest';
-import { createWhatsAppPortfolio } from './portfolio.js';
+import { createWhatsAppPortfolio, loadPortfolioUsage } from './portfolio.js';
 import { createWhatsAppSandbox, type WhatsAppSandbox } from './sandbox/index.js';
 import { CHANNEL_TEMPLATES, SANDBOX_TEMPLATES, testSeed } from './test/rig.js';
 import { createWhatsAppChannel, type WhatsAppChannel } from './whatsapp-channel.js';
@@ -98,6 +98,55 @@ describe('WhatsApp through the broadcaster', () => {
     expect(sandbox.stats.errors[130429] ?? 0).toBe(0);
     expect(sandbox.stats.errors[131056] ?? 0).toBe(0);
     // A hang limit, not a time budget: 300 real HTTP round trips on a busy machine.
+  }, 120_000);
+
+  it('a restarted process reads the last 24 hours back from the ledger: the limit it seeds holds what Meta would refuse', async () => {
+    const clock = createManualClock(Date.UTC(2026, 11, 7, 8, 14));
+    const sandbox = await createWhatsAppSandbox({
+      seed: testSeed('portfolio restart'),
+      templates: SANDBOX_TEMPLATES,
+      messagingLimit: 250,
+      latencyMs: [0, 0],
+      now: () => clock.now(),
+      monotonic: () => clock.now(),
+    });
+    opened.push(sandbox);
+    const store = createMemoryStore({ clock });
+    await seed(store, 'whatsapp', 200, 4_000_000);
+    const start = async (
+      usedAt: readonly number[] | undefined,
+    ): Promise<{ channel: WhatsAppChannel; broadcaster: ReturnType<typeof createBroadcaster> }> => {
+      const portfolio = createWhatsAppPortfolio({ id: 'comune', messagingLimit: 250, ...(usedAt ? { usedAt } : {}) });
+      const channel = createWhatsAppChannel({
+        accessToken: sandbox.accessToken,
+        phoneNumberId: sandbox.phoneNumberIds[0]!,
+        baseUrl: sandbox.url,
+        templates: CHANNEL_TEMPLATES,
+        portfolio,
+        clock,
+      });
+      opened.push(channel);
+      const broadcaster = createBroadcaster({ store, clock, channels: [channel] });
+      opened.push(broadcaster);
+      return { channel, broadcaster };
+    };
+    const first = await start(undefined);
+    const morning = await first.broadcaster.publish(sampleAnnouncement({ id: 'lavori-mattina', topics: ['lavori'] }));
+    await Promise.race([morning.done, runUntil(clock, () => false)]);
+    await first.broadcaster.close();
+    clock.advance(3 * 3_600_000);
+
+    // Three hours later, after a restart: 200 of the 250 are still used for 21 hours.
+    const usedAt = await loadPortfolioUsage(store, { channels: ['whatsapp'], now: clock.now() });
+    expect(usedAt).toHaveLength(200);
+    const second = await start(usedAt);
+    const evening = sampleAnnouncement({ id: 'lavori-sera', topics: ['lavori'] });
+    const estimate = await second.broadcaster.estimate(evening);
+    expect(estimate.channels[0]!.held?.recipients).toBe(150);
+    const run = await second.broadcaster.publish(evening);
+    await runUntil(clock, () => sandbox.stats.accepted === 250 && run.progress().channels[0]?.state === 'held');
+    expect(sandbox.stats.errors[131048] ?? 0, 'sent into the refusals of a limit it forgot').toBe(0);
+    await second.broadcaster.close();
   }, 120_000);
 
   it('estimates the cost by category and carries the run and delivery ids in biz_opaque_callback_data', async () => {

@@ -1,11 +1,22 @@
 import { systemClock, type Announcement, type Channel, type ChannelLimits } from '@banditore/core';
 import { parseOrThrow } from '@banditore/core/authoring';
 import { whatsAppAddressSchema } from './address.js';
+import { createMemoryMarketingPreferences, type MarketingPreferences } from './marketing.js';
 import { createMediaUploader } from './media.js';
-import { whatsAppChannelOptionsSchema, type TemplateCategory, type WhatsAppChannelOptions } from './options.js';
+import { createNumberBudget } from './number-gate.js';
+import {
+  whatsAppChannelOptionsSchema,
+  type ConversationWindowSource,
+  type TemplateCategory,
+  type UndeliverableLedger,
+  type WhatsAppChannelOptions,
+} from './options.js';
 import { priceOf, type MessagePrice } from './pricing.js';
 import { renderWhatsAppMessage, type WhatsAppMessage } from './render.js';
+import { createChannelReplies, type WhatsAppReplies } from './replies.js';
 import { createSendMethod } from './send.js';
+import type { ConversationWindow } from './window.js';
+import { createStoreConversationWindow } from './window-store.js';
 import { createGraphSender } from './sender.js';
 import { createMemoryUndeliverableLedger } from './undeliverable.js';
 
@@ -37,6 +48,17 @@ export interface WhatsAppChannel extends Channel<WhatsAppMessage> {
    * template's latest category; `estimate()` multiplies it by the recipients.
    */
   price(rendered: WhatsAppMessage): MessagePrice | undefined;
+  /** The sending number's ID (the inbox ignores notifications for the business account's other numbers). */
+  readonly phoneNumberId: string;
+  /**
+   * Free-form replies to citizens on this number, for `createWhatsAppInbox`: each one waits for
+   * the number's throughput gate, the same one the broadcaster's requests pass.
+   */
+  readonly replies: WhatsAppReplies;
+  /** Counts 131026 per number and day; the inbox adds the asynchronous ones. */
+  readonly undeliverableLedger: UndeliverableLedger;
+  /** Who stopped marketing messages; the inbox records `user_preferences` notifications here. */
+  readonly marketingPreferences: MarketingPreferences;
 }
 
 /**
@@ -63,8 +85,11 @@ export function createWhatsAppChannel(options: WhatsAppChannelOptions): WhatsApp
   const overrides = Object.fromEntries(
     Object.entries(resolved.limits ?? {}).filter(([, value]) => value !== undefined),
   );
-  const budget = resolved.portfolio?.budget;
-  const limits: ChannelLimits = { ...base, ...overrides, ...(budget ? { shared: [budget] } : {}) };
+  const clock = resolved.clock ?? systemClock;
+  const paced: ChannelLimits = { ...base, ...overrides };
+  const number = createNumberBudget(resolved.phoneNumberId, paced.ratePerSecond, clock);
+  const shared = [number.budget, resolved.portfolio?.budget].filter((budget) => budget !== undefined);
+  const limits: ChannelLimits = { ...paced, ...(shared.length > 0 ? { shared } : {}) };
   const sender = createGraphSender({
     accessToken: resolved.accessToken,
     baseUrl: resolved.baseUrl,
@@ -75,6 +100,8 @@ export function createWhatsAppChannel(options: WhatsAppChannelOptions): WhatsApp
     connections: Math.min(limits.concurrency, 1024),
   });
   const categories = new Map(resolved.templates.map((template) => [template.name, template.category]));
+  const undeliverable = resolved.undeliverableLedger ?? createMemoryUndeliverableLedger();
+  const marketing = resolved.marketingPreferences ?? createMemoryMarketingPreferences();
   const renderOptions = { templates: resolved.templates, timeZone: resolved.timeZone };
   return {
     name: resolved.name,
@@ -87,12 +114,13 @@ export function createWhatsAppChannel(options: WhatsAppChannelOptions): WhatsApp
     send: createSendMethod({
       sender,
       upload: createMediaUploader(sender, resolved.mediaDispatcher, resolved.timeoutMs),
-      clock: resolved.clock ?? systemClock,
-      window: resolved.conversationWindow,
+      clock,
+      window: windowFrom(resolved.conversationWindow, resolved.name),
       freeFormInWindow: resolved.freeFormInWindow,
       categoryOf: (name, approved) => categories.get(name) ?? approved,
-      undeliverable: resolved.undeliverableLedger ?? createMemoryUndeliverableLedger(),
+      undeliverable,
       dropUndeliverableAfterDays: resolved.dropUndeliverableAfterDays,
+      marketing,
     }),
     updateTemplateCategory(name, category) {
       if (categories.has(name)) categories.set(name, category);
@@ -102,6 +130,25 @@ export function createWhatsAppChannel(options: WhatsAppChannelOptions): WhatsApp
       rendered.template === undefined
         ? priceOf(resolved.prices, 'SERVICE')
         : priceOf(resolved.prices, categories.get(rendered.template.name) ?? rendered.template.category),
-    close: () => sender.close(),
+    phoneNumberId: resolved.phoneNumberId,
+    replies: createChannelReplies({
+      sender,
+      clock,
+      get gate() {
+        return number.gate();
+      },
+    }),
+    undeliverableLedger: undeliverable,
+    marketingPreferences: marketing,
+    close: async () => {
+      number.close();
+      await sender.close();
+    },
   };
+}
+
+/** The window lookup: the store's channel state (under this channel's name), or the caller's own. */
+function windowFrom(source: ConversationWindowSource | undefined, channel: string): ConversationWindow | undefined {
+  if (source === undefined || 'lastInboundAt' in source) return source;
+  return createStoreConversationWindow({ store: source, channel });
 }

@@ -198,9 +198,19 @@ describe('WhatsApp channel against the sandbox', () => {
 
   it('keeps the subscriber who stopped marketing (131050) and still reaches them with utility', async () => {
     const channel = channelWith();
-    sandbox.stopMarketing('393331000010');
+    await sandbox.stopMarketing('393331000010');
+    const before = sandbox.stats.errors[131050] ?? 0;
     const marketing = await channel.send('393331000010', channel.render(sampleAnnouncement(), 'it'), { signal });
     expect(marketing.ok ? undefined : marketing.error.code).toBe('RECIPIENT_NOT_ELIGIBLE');
+    expect(sandbox.stats.errors[131050]).toBe(before + 1);
+    // The 131050 is remembered: the next marketing template to them is not even requested.
+    const requests = sandbox.stats.requests;
+    const again = await channel.send('393331000010', channel.render(sampleAnnouncement(), 'it'), { signal });
+    expect(again.ok ? undefined : again.error).toMatchObject({
+      code: 'RECIPIENT_NOT_ELIGIBLE',
+      providerCode: '131050',
+    });
+    expect(sandbox.stats.requests).toBe(requests);
     const utility = await channel.send(
       '393331000010',
       channel.render(sampleAnnouncement({ topics: ['lavori'] }), 'it'),

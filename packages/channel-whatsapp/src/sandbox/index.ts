@@ -8,7 +8,6 @@ export {
   createWhatsAppSandbox,
   SANDBOX_ACCESS_TOKEN,
   SANDBOX_PHONE_NUMBER_ID,
-  type MessagingLimit,
   type WhatsAppSandbox,
   type WhatsAppSandboxOptions,
   type WhatsAppSandboxStats,

@@ -132,7 +132,7 @@ export class WebhookPoster {
     await this.#agent.close();
   }
 
-  envelope(phoneNumberId: string, value: object): object {
+  envelope(phoneNumberId: string, value: object, field = 'messages'): object {
     return {
       object: 'whatsapp_business_account',
       entry: [
@@ -140,7 +140,7 @@ export class WebhookPoster {
           id: this.wabaId,
           changes: [
             {
-              field: 'messages',
+              field,
               value: {
                 messaging_product: 'whatsapp',
                 metadata: { display_phone_number: this.displayNumber(phoneNumberId), phone_number_id: phoneNumberId },

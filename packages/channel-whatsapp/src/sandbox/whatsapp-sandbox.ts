@@ -1,3 +1,4 @@
+import type { MessagingLimit } from '../portfolio.js';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { graphError, type SandboxAnswer } from './graph-errors.js';
@@ -7,9 +8,6 @@ import { RollingTier, SlidingWindow } from './sandbox-limits.js';
 import { handleMessage, type MessageContext, type NumberState, type SandboxMessage } from './sandbox-messages.js';
 import { TemplateRegistry, type SandboxTemplate } from './sandbox-templates.js';
 import { WebhookPoster, type SandboxWebhookOptions, type WebhookStats } from './sandbox-webhooks.js';
-
-/** The messaging limit tiers of a business portfolio. */
-export type MessagingLimit = 250 | 2_000 | 10_000 | 100_000 | 'unlimited';
 
 /** Options of {@link createWhatsAppSandbox}. */
 export interface WhatsAppSandboxOptions {
@@ -65,8 +63,13 @@ export interface WhatsAppSandbox {
   receiveInbound(from: string, text: string, options?: { at?: number; phoneNumberId?: string }): Promise<void>;
   /** Sends to this number fail: synchronously with `code`, or asynchronously in a `failed` status. */
   failRecipient(to: string, code: number, mode?: 'sync' | 'async'): void;
-  /** The citizen tapped "Stop promotions": marketing templates fail with 131050. */
-  stopMarketing(to: string): void;
+  /**
+   * The citizen tapped "Stop promotions": marketing templates to them fail with 131050, and a
+   * `user_preferences` webhook (stop) is posted when webhooks are configured.
+   */
+  stopMarketing(to: string, options?: { at?: number; phoneNumberId?: string }): Promise<void>;
+  /** The citizen resumed marketing messages: posts `user_preferences` (resume). */
+  resumeMarketing(to: string, options?: { at?: number; phoneNumberId?: string }): Promise<void>;
   /** Adds, pauses, disables or re-categorises templates (a category change posts `template_category_update`). */
   setTemplate(template: SandboxTemplate): void;
   updateTemplate(name: string, change: Partial<Pick<SandboxTemplate, 'status' | 'category'>>): Promise<void>;
@@ -203,6 +206,33 @@ export async function createWhatsAppSandbox(options: WhatsAppSandboxOptions = {}
     );
   };
 
+  const postPreference = async (
+    to: string,
+    value: 'stop' | 'resume',
+    preference: { at?: number; phoneNumberId?: string },
+  ): Promise<void> => {
+    const at = preference.at ?? wallNow();
+    await poster?.post(
+      poster.envelope(
+        preference.phoneNumberId ?? [...numbers.keys()][0]!,
+        {
+          contacts: [{ profile: { name: 'Cittadino' }, wa_id: to }],
+          user_preferences: [
+            {
+              wa_id: to,
+              detail:
+                value === 'stop' ? 'User requested to stop marketing messages' : 'User resumed marketing messages',
+              category: 'marketing_messages',
+              value,
+              timestamp: Math.floor(at / 1000),
+            },
+          ],
+        },
+        'user_preferences',
+      ),
+    );
+  };
+
   const server = createServer((request: IncomingMessage, response: ServerResponse) => {
     stats.requests++;
     void (async () => {
@@ -254,8 +284,13 @@ export async function createWhatsAppSandbox(options: WhatsAppSandboxOptions = {}
     failRecipient(to, code, mode = 'async') {
       failures.set(to, { code, mode });
     },
-    stopMarketing(to) {
+    async stopMarketing(to, preference = {}) {
       context.marketingStopped.add(to);
+      await postPreference(to, 'stop', preference);
+    },
+    async resumeMarketing(to, preference = {}) {
+      context.marketingStopped.delete(to);
+      await postPreference(to, 'resume', preference);
     },
     setTemplate: (template) => templates.set(template),
     async updateTemplate(name, change) {

@@ -80,7 +80,7 @@ function readSequence(element: XmlElement, fields: readonly FieldSpec[], path: s
     else raw[field.name] = value as string;
   }
   for (const field of fields.slice(position)) {
-    if (field.required && !counts.has(field.name)) missing(field, path, undefined, walk);
+    if (field.required && !counts.has(field.name)) missing(field, path, element.line, walk);
   }
   return raw;
 }

@@ -2,10 +2,15 @@ import { describe, expect, it } from 'vitest';
 import { createMemoryStore, type Store } from '@banditore/core';
 import { encodeCallbackData } from './callback-data.js';
 import { ALL_TOPICS_ROW, LANGUAGE_ROW_PREFIX, TOPIC_ROW_PREFIX } from './inbox-handlers.js';
+import { isConfigError } from '@banditore/core';
+import { createWhatsAppInbox } from './inbox.js';
+import { createMemoryMarketingPreferences } from './marketing.js';
+import { createWhatsAppChannel } from './whatsapp-channel.js';
 import { createMemoryUndeliverableLedger } from './undeliverable.js';
 import { createStoreConversationWindow } from './window-store.js';
 import {
   type SentReply,
+  PHONE_NUMBER_ID,
   T0,
   inboxRig,
   inbound,
@@ -335,6 +340,111 @@ describe('inbox: status notifications', () => {
       ),
     );
     expect(updates).toEqual([{ name: 'avviso_meteo', language: 'it', category: 'MARKETING' }]);
+  });
+
+  /** A `user_preferences` value, as Meta posts it. */
+  const preference = (
+    wa_id: string,
+    value: string,
+    at: number,
+    fields: { category?: string; number?: string } = {},
+  ) => ({
+    messaging_product: 'whatsapp',
+    metadata: { display_phone_number: '390731538111', phone_number_id: fields.number ?? PHONE_NUMBER_ID },
+    contacts: [{ profile: { name: 'Cittadino' }, wa_id }],
+    user_preferences: [
+      {
+        wa_id,
+        detail: 'User requested to stop marketing messages',
+        category: fields.category ?? 'marketing_messages',
+        value,
+        timestamp: Math.floor(at / 1000),
+      },
+    ],
+  });
+
+  it('records "Stop promotions" and its resume from user_preferences; a late, older one does not undo a newer one', async () => {
+    const marketingPreferences = createMemoryMarketingPreferences();
+    const { inbox, events } = inboxRig({ marketingPreferences });
+    const post = (value: object) => inbox.handleNotification(notification([value], 'user_preferences'));
+    expect(await post(preference(CITIZEN, 'stop', T0))).toBe('handled');
+    expect(await marketingPreferences.stopped(CITIZEN)).toBe(true);
+    expect(await post(preference(CITIZEN, 'resume', T0 + 60_000))).toBe('handled');
+    expect(await marketingPreferences.stopped(CITIZEN)).toBe(false);
+    // Meta redelivers the stop a day later: it is older than the resume, so it changes nothing.
+    await post(preference(CITIZEN, 'stop', T0));
+    expect(await marketingPreferences.stopped(CITIZEN)).toBe(false);
+    expect(inbox.stats).toMatchObject({ marketingStopped: 2, marketingResumed: 1 });
+    expect(events.filter((event) => event.type === 'marketing-preference')).toHaveLength(3);
+    expect(JSON.stringify(events)).not.toContain(CITIZEN);
+  });
+
+  it('ignores preferences for another number and skips unknown categories and malformed items', async () => {
+    const marketingPreferences = createMemoryMarketingPreferences();
+    const { inbox } = inboxRig({ marketingPreferences });
+    const post = (value: object) => inbox.handleNotification(notification([value], 'user_preferences'));
+    await post(preference(CITIZEN, 'stop', T0, { number: '999999999999' }));
+    await post(preference(CITIZEN, 'stop', T0, { category: 'offers_and_announcements' }));
+    await post(preference('not-a-number', 'stop', T0));
+    expect(await marketingPreferences.stopped(CITIZEN)).toBe(false);
+    expect(inbox.stats.skippedItems).toBe(2);
+    expect(inbox.stats.marketingStopped).toBe(0);
+  });
+
+  it('takes an asynchronous 131050 (failed status) as a stop', async () => {
+    const marketingPreferences = createMemoryMarketingPreferences();
+    const { inbox } = inboxRig({ marketingPreferences });
+    await inbox.handleNotification(
+      notification([statuses(status('wamid.m1', 'failed', { code: 131050, recipient: CITIZEN }))]),
+    );
+    expect(await marketingPreferences.stopped(CITIZEN)).toBe(true);
+  });
+
+  it('given the channel, hands it re-categorisations and shares its marketing preferences and number', async () => {
+    const channel = createWhatsAppChannel({
+      accessToken: 'EAAG-test-token-0123456789abcdef',
+      phoneNumberId: PHONE_NUMBER_ID,
+      templates: [{ name: 'avviso_meteo', category: 'UTILITY', languages: ['it'] }],
+    });
+    const inbox = createWhatsAppInbox({
+      store: createMemoryStore(),
+      channel,
+      comuneName: 'Comune di Jesi',
+      privacyUrl: 'https://www.comune.jesi.an.it/privacy',
+      noticeVersion: '2026-03',
+    });
+    await inbox.handleNotification(
+      notification(
+        [{ message_template_name: 'avviso_meteo', message_template_language: 'it', new_category: 'MARKETING' }],
+        'template_category_update',
+      ),
+    );
+    expect(channel.templateCategory('avviso_meteo')).toBe('MARKETING');
+    await inbox.handleNotification(notification([preference(CITIZEN, 'stop', T0)], 'user_preferences'));
+    expect(await channel.marketingPreferences.stopped(CITIZEN)).toBe(true);
+    // Another number of the same business account: not this channel's citizen list.
+    await inbox.handleNotification(
+      notification([preference('393331112222', 'stop', T0, { number: '1234567' })], 'user_preferences'),
+    );
+    expect(await channel.marketingPreferences.stopped('393331112222')).toBe(false);
+    expect(inbox.channel).toBe('whatsapp');
+    await channel.close();
+  });
+
+  it('needs the channel or replies to answer with', () => {
+    let error: unknown;
+    try {
+      createWhatsAppInbox({
+        store: createMemoryStore(),
+        comuneName: 'Comune di Jesi',
+        privacyUrl: 'https://www.comune.jesi.an.it/privacy',
+        noticeVersion: '2026-03',
+      });
+    } catch (caught) {
+      error = caught;
+    }
+    expect(isConfigError(error)).toBe(true);
+    expect((error as Error).message).toContain('channel');
   });
 
   it('answers failed when the store fails, and processes the redelivery', async () => {

@@ -117,4 +117,27 @@ describe('push subscription endpoint', () => {
       createPushSubscriptionHandler({ store: {} as never, channel: {} as never, noticeVersion: '' }),
     ).toThrow(ConfigError);
   });
+
+  it('moves a rotated subscription (pushsubscriptionchange) to the new one, keeping topics and language', async () => {
+    const { store, call } = rig();
+    const old = createFakeSubscription(ORIGIN);
+    const rotated = createFakeSubscription(ORIGIN);
+    await call('POST', { subscription: old.subscription, topics: ['viabilita'], language: 'en', consent: true });
+    const before = await store.findSubscriber('push', addressOf(old));
+    const response = await call('POST', { subscription: rotated.subscription, previous: old.subscription });
+    expect(response.status).toBe(200);
+    expect(await response.json()).toEqual({ resubscribed: true, topics: ['viabilita'], language: 'en' });
+    const after = await store.findSubscriber('push', addressOf(rotated));
+    expect(after).toMatchObject({ id: before!.id, status: 'active', topics: ['viabilita'], language: 'en' });
+    expect(await store.findSubscriber('push', addressOf(old))).toBeUndefined();
+  });
+
+  it('refuses a rotation from a subscription that is not subscribed, and never echoes the endpoint', async () => {
+    const { call } = rig();
+    const stranger = createFakeSubscription(ORIGIN);
+    const rotated = createFakeSubscription(ORIGIN);
+    const response = await call('POST', { subscription: rotated.subscription, previous: stranger.subscription });
+    expect(response.status).toBe(404);
+    expect(await response.text()).not.toContain(stranger.id);
+  });
 });

@@ -51,6 +51,10 @@ const subscriptionSchema = z.object({
  *
  * - `POST` `{ subscription, topics, language, consent: true }` → 201: subscribes (or re-activates
  *   and updates) the browser with a `web-form` consent record.
+ * - `POST` `{ subscription, previous }` → 200: the service worker's `pushsubscriptionchange`
+ *   (the push service rotated the subscription): moves the subscriber from `previous` to the new
+ *   subscription, keeping topics, language and consent history; 404 when `previous` is not
+ *   subscribed (holding its keys is the proof it is the same browser).
  * - `DELETE` `{ subscription }` → 204: unsubscribes it (also when it was not subscribed, so the
  *   answer says nothing about who is subscribed).
  *
@@ -78,6 +82,8 @@ export function createPushSubscriptionHandler(options: PushSubscriptionHandlerOp
       .default([]),
     language: z.string().max(35).optional(),
     consent: z.literal(true).optional(),
+    /** `pushsubscriptionchange`: the subscription the browser replaced. */
+    previous: subscriptionSchema.optional(),
   });
   const { store, channel } = resolved;
 
@@ -111,6 +117,27 @@ export function createPushSubscriptionHandler(options: PushSubscriptionHandlerOp
         );
       }
       return new Response(null, { status: 204 });
+    }
+    if (body.data.previous) {
+      const old = body.data.previous;
+      const oldAddress = JSON.stringify({ endpoint: old.endpoint, keys: old.keys });
+      const existing = await store.findSubscriber(channel.name, oldAddress);
+      if (!existing || existing.status === 'unsubscribed') return json(404, { error: 'previous subscription unknown' });
+      const already = await store.findSubscriber(channel.name, address);
+      const consent = { method: 'web-form' as const, noticeVersion: resolved.noticeVersion };
+      let moved;
+      if (already && already.id !== existing.id) {
+        // The page subscribed the new one too: keep one subscriber, with the old one's choices.
+        moved = await store.updateSubscriber(
+          already.id,
+          { topics: existing.topics, language: existing.language, status: 'active' },
+          consent,
+        );
+        await store.updateSubscriber(existing.id, { status: 'unsubscribed' }, consent);
+      } else {
+        moved = await store.updateSubscriber(existing.id, { address, status: 'active' });
+      }
+      return json(200, { resubscribed: true, topics: moved?.topics ?? [], language: moved?.language });
     }
     if (body.data.consent !== true) return json(400, { error: 'invalid', fields: ['consent'] });
     const language = resolved.languages.includes(body.data.language ?? '')

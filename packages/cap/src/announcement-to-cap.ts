@@ -34,7 +34,7 @@ export interface AnnouncementToCapOptions {
 /** The note of a message that is not real, so that no reader mistakes it for an alert. */
 export const STATUS_NOTES: Partial<Record<Announcement['status'], string>> = {
   exercise: 'ESERCITAZIONE: messaggio di esercitazione, non è in corso alcuna emergenza reale.',
-  test: 'TEST: messaggio di prova tecnica, non è in corso alcuna emergenza reale.',
+  test: 'PROVA: messaggio di prova tecnica, non è in corso alcuna emergenza reale.',
 };
 
 const upper = <T extends string>(value: string): T => (value.charAt(0).toUpperCase() + value.slice(1)) as T;

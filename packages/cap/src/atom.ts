@@ -27,7 +27,7 @@ const escapeXml = (text: string): string =>
 /** Words that mark a message that is not a real alert, in the title every reader shows. */
 export const STATUS_MARK: Partial<Record<CapAlert['status'], string>> = {
   Exercise: '[ESERCITAZIONE]',
-  Test: '[TEST]',
+  Test: '[PROVA]',
 };
 
 /** RFC 3339 (Atom's date format) from a CAP date-time: the same text, CAP's `-00:00` is valid RFC 3339. */

@@ -78,7 +78,7 @@ function etagMatches(header: string | null, etag: string): boolean {
  * each representation has its own strong ETag.
  *
  * Exercises and tests appear only in preview (as in the JSON feed), with `status` `Exercise` or
- * `Test`, a note, and `[ESERCITAZIONE]`/`[TEST]` in the Atom title.
+ * `Test`, a note, and `[ESERCITAZIONE]`/`[PROVA]` in the Atom title.
  *
  * @param options - See {@link CapFeedOptions}.
  * @returns The handler.

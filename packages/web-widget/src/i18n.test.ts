@@ -1,12 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import { DICTIONARIES, parts, t, uiLanguage } from './i18n.js';
 import { PANEL_DICTIONARIES, pt } from './panel-i18n.js';
+import { PUSH_DICTIONARIES } from './push-i18n.js';
 
 describe('messages', () => {
   it('has every message in both languages', () => {
     expect(DICTIONARIES.it).toHaveLength(DICTIONARIES.keys.length);
     expect(DICTIONARIES.en).toHaveLength(DICTIONARIES.keys.length);
     expect(Object.keys(PANEL_DICTIONARIES.en)).toEqual(Object.keys(PANEL_DICTIONARIES.it));
+    expect(Object.keys(PUSH_DICTIONARIES.en)).toEqual(Object.keys(PUSH_DICTIONARIES.it));
   });
 
   it('fills placeholders and uses the Italian colour labels', () => {

@@ -3,6 +3,7 @@ import { h } from './dom.js';
 import { telegramLink, whatsappLink } from './links.js';
 import { pt } from './panel-i18n.js';
 import type { PanelData } from './panel-types.js';
+import { loadPush } from './push-chunk.js';
 
 const SVG = 'http://www.w3.org/2000/svg';
 
@@ -14,7 +15,8 @@ const PANEL_CSS = `.pn{border:1px solid var(--_muted);border-radius:var(--bandit
 .ch>li{margin-top:.75em}
 .ch a{color:var(--_brand);font-weight:600}
 .qr{display:block;width:9em;height:9em;margin-top:.5em;forced-color-adjust:none}
-.pn .h{font-weight:700;font-size:1.125em}`;
+.pn .h{font-weight:700;font-size:1.125em}
+.push button{min-height:2.75em}`;
 
 let sheet: CSSStyleSheet | undefined;
 
@@ -57,7 +59,8 @@ function qrCode(text: string, label: string): SVGSVGElement {
 /**
  * Draws the subscription panel: topic checkboxes, the Telegram bot deep link and channel link,
  * the WhatsApp click-to-chat link with the opt-in keyword, QR codes on wide screens with a fine
- * pointer (desktop → phone), and a `notifications` slot for browser push. Links are rebuilt as
+ * pointer (desktop → phone), the browser-push button when the element has `push-*` attributes
+ * (its own lazy chunk, see `push-button.ts`), and a `notifications` slot for the page's own. Links are rebuilt as
  * topics change; nothing is ever sent from here, the citizen sends the message themselves.
  *
  * @param box - The panel container inside the widget's shadow root.
@@ -87,8 +90,22 @@ export function mountPanel(box: HTMLElement, data: PanelData): () => void {
     };
   });
   const list = h('ul', { class: 'ch' });
+  const chosenTopics = (): string[] => boxes.filter((b) => b.input.checked).map((b) => b.input.value);
+  // Browser push, when the page configured it (push-key, push-endpoint, push-worker): its own
+  // lazy chunk, drawn once so its state survives topic changes.
+  const pushItem = h('li', { hidden: true });
+  if (root.host.hasAttribute('push-key'))
+    loadPush().then(
+      ({ pushConfig, mountPushButton }) => {
+        const config = pushConfig(root.host);
+        if (!config) return;
+        pushItem.append(mountPushButton(config, { lang, topics: chosenTopics }));
+        pushItem.hidden = false;
+      },
+      () => undefined,
+    );
   const draw = (): void => {
-    const chosen = boxes.filter((b) => b.input.checked).map((b) => b.input.value);
+    const chosen = chosenTopics();
     const items: HTMLLIElement[] = [];
     const add = (href: string, text: string, hint?: string, qr = false): void => {
       items.push(
@@ -113,6 +130,7 @@ export function mountPanel(box: HTMLElement, data: PanelData): () => void {
         true,
       );
     }
+    items.push(pushItem);
     const slot = h('slot', { name: 'notifications' });
     const slotItem = h('li', null, slot);
     const syncSlot = (): void => void (slotItem.hidden = slot.assignedNodes().length === 0);

@@ -18,6 +18,13 @@ describe('script-tag bundle', () => {
     expect(gzipped('banditore-alerts.contrast.js')).toBeLessThanOrEqual(1.5 * 1024);
   });
 
+  it('keeps the push button chunk ≤ 2.5 kB and the service worker ≤ 1.5 kB, neither in the core or panel bundle', () => {
+    expect(gzipped('banditore-alerts.push.js')).toBeLessThanOrEqual(2.5 * 1024);
+    expect(gzipped('banditore-sw.js')).toBeLessThanOrEqual(1.5 * 1024);
+    for (const name of ['banditore-alerts.js', 'banditore-alerts.panel.js'])
+      expect(file(name).toString()).not.toContain('Ricevi notifiche su questo dispositivo');
+  });
+
   it('does not contain the QR encoder or the panel in the core bundle', () => {
     const core = file('banditore-alerts.js').toString();
     expect(core).not.toContain('Iscriviti con il bot Telegram');
@@ -29,6 +36,8 @@ describe('script-tag bundle', () => {
     'banditore-alerts.live.js',
     'banditore-alerts.panel.js',
     'banditore-alerts.contrast.js',
+    'banditore-alerts.push.js',
+    'banditore-sw.js',
   ])('uses no HTML or code sinks: %s', (name) => {
     const code = file(name).toString();
     for (const sink of [

@@ -14,6 +14,8 @@ export interface FixtureServer {
   feed(name: string, options?: Partial<FeedOptions>): Feed;
   /** Serves `html` at a fresh path with extra response headers; returns its absolute URL. */
   page(html: string, headers?: Record<string, string>): string;
+  /** Answers requests to `path` with `handler` (e.g. the push subscription endpoint). */
+  route(path: string, handler: (request: Request) => Promise<Response>): void;
   close(): Promise<void>;
 }
 
@@ -42,9 +44,12 @@ export const FEED_DEFAULTS: Partial<FeedOptions> = {
 export async function startServer(port = 0, feeds = new Map<string, Feed>()): Promise<FixtureServer> {
   const pages = new Map<string, { html: string; headers: Record<string, string> }>();
   const requests: string[] = [];
+  const routes = new Map<string, (request: Request) => Promise<Response>>();
   const handler = async (request: Request): Promise<Response> => {
     const url = new URL(request.url);
     requests.push(url.pathname + url.search);
+    const route = routes.get(url.pathname);
+    if (route) return route(request);
     const feedMatch = /^\/feeds\/([a-z0-9-]+)(\.json|\/stream)$/.exec(url.pathname);
     if (feedMatch) {
       const feed = feeds.get(feedMatch[1]!);
@@ -80,6 +85,9 @@ export async function startServer(port = 0, feeds = new Map<string, Feed>()): Pr
         feeds.set(name, feed);
       }
       return feed;
+    },
+    route(path, routeHandler) {
+      routes.set(path, routeHandler);
     },
     page(html, headers = {}) {
       const path = `/p/${pages.size + 1}`;

@@ -5,7 +5,9 @@ import type { Clock, RateGate, TimerHandle } from '@banditore/core';
  * k − limit has been answered (or has timed out) and a whole window has passed since — the latest
  * moment it can have arrived at Meta, so no window of *arrivals* ever holds more than `limit`,
  * whatever the event-loop delay before a write. An unanswered request counts as arrived
- * `inFlightBoundMs` after its grant. One timer, set for the next due time; a `settle` releases
+ * `inFlightBoundMs` after its grant (1 s: longer than the broadcaster's own gate assumes, because
+ * a reply and a broadcast request can share one process with a stalled event loop, where a late
+ * answer does mean a late arrival). One timer, set for the next due time; a `settle` releases
  * waiters at once when it frees a slot.
  *
  * @param limit - Requests per window.

@@ -17,8 +17,11 @@ export interface AnnouncementToCapOptions {
   base?: CapAlert;
   /** CAP `identifier`. @defaultValue the announcement id, plus `.r<revision>` after the first revision */
   identifier?: string;
-  /** The earlier message of each referenced announcement id (its sender, identifier and sent time). Required for updates and cancels without `base`. */
-  references?: (announcementId: string) => CapReference | undefined;
+  /**
+   * The earlier CAP message(s) of each referenced announcement id (sender, identifier and sent
+   * time). Required for updates and cancels without `base`.
+   */
+  references?: (announcementId: string) => CapReference | readonly CapReference[] | undefined;
   /** Clock for `sent` when the announcement has none. @defaultValue the system clock */
   clock?: Pick<Clock, 'now'>;
   /** Area written when the announcement has no `areaDescription`, e.g. `{ areaDesc: 'Comune di Jesi', geocode: [{ valueName: 'ISTAT', value: '042021' }] }`. */
@@ -90,9 +93,9 @@ export function announcementToCap(
   const references: CapReference[] =
     base && base.references.length > 0
       ? base.references
-      : announcement.references.map((id, index) => {
+      : announcement.references.flatMap((id, index) => {
           const found = options.references?.(id);
-          if (!found) {
+          if (!found || (Array.isArray(found) && found.length === 0)) {
             throw new CapValidationError('announcement for CAP', [
               {
                 kind: 'rule',
@@ -101,7 +104,7 @@ export function announcementToCap(
               },
             ]);
           }
-          return found;
+          return Array.isArray(found) ? [...(found as readonly CapReference[])] : [found as CapReference];
         });
 
   const infos = base

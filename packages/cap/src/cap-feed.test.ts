@@ -121,6 +121,12 @@ describe('CAP feed', () => {
     // A new revision is a new CAP message: a new identifier, so each document stays immutable.
     expect(await changed.text()).toContain(`${url}/allerta-1.r2.xml`);
     expect((await fetch(`${url}/allerta-1.xml`)).status).toBe(404);
+    const revised = parseCap(await (await fetch(`${url}/allerta-1.r2.xml`)).text());
+    expect(revised).toMatchObject({
+      msgType: 'Update',
+      references: [{ sender: SENDER, identifier: 'allerta-1', sent: '2025-03-01T08:00:00+01:00' }],
+      info: [{ severity: 'Extreme', parameter: [{ valueName: 'allerta', value: 'rossa' }] }],
+    });
   });
 
   it('publishes an update and a cancel with references to the message they change', async () => {

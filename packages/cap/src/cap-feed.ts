@@ -59,6 +59,7 @@ interface Body {
 }
 
 const MAX_REMEMBERED = 10_000;
+const MAX_PER_ID = 20;
 
 const body = (text: string): Body => ({
   text,
@@ -94,13 +95,21 @@ export function createCapFeed(options: CapFeedOptions): CapFeed {
   const { feed, sender, basePath } = resolved;
   const clock = resolved.clock ?? systemClock;
   const firstSeen = new Map<string, string>();
-  const published = new Map<string, CapReference>();
+  // Every CAP message served for an announcement id, oldest first (a few per id at most).
+  const published = new Map<string, CapReference[]>();
   const cache = new Map<string, Rendered>();
 
   const remember = <V>(map: Map<string, V>, key: string, value: V): void => {
     if (map.has(key)) return;
     if (map.size >= MAX_REMEMBERED) map.delete(map.keys().next().value!);
     map.set(key, value);
+  };
+
+  const record = (id: string, reference: CapReference): void => {
+    const list = published.get(id) ?? [];
+    if (list.some((known) => known.identifier === reference.identifier)) return;
+    if (!published.has(id) && published.size >= MAX_REMEMBERED) published.delete(published.keys().next().value!);
+    published.set(id, [...list, reference].slice(-MAX_PER_ID));
   };
 
   const render = (document: FeedDocument, origin: string): Rendered => {
@@ -110,7 +119,7 @@ export function createCapFeed(options: CapFeedOptions): CapFeed {
       const input = feedAlertToAnnouncement(alert);
       const sent = alert.sent ?? firstSeen.get(`${alert.id}#${alert.revision}`) ?? formatCapDateTime(clock.now());
       remember(firstSeen, `${alert.id}#${alert.revision}`, sent);
-      const cap = announcementToCap(
+      let cap = announcementToCap(
         { ...input, sent: input.sent ?? sent },
         {
           sender,
@@ -120,12 +129,15 @@ export function createCapFeed(options: CapFeedOptions): CapFeed {
             circle: [],
             geocode: [],
           },
-          // A reference names the earlier CAP message. When this feed never served it (published
+          // A reference names the earlier CAP messages. When this feed never served one (published
           // before it started), the best it can say is the identifier, with this message's time.
           references: (id) => published.get(id) ?? { sender, identifier: id, sent: toCapDateTime(input.sent ?? sent) },
         },
       );
-      remember(published, alert.id, { sender: cap.sender, identifier: cap.identifier, sent: cap.sent });
+      const earlier = (published.get(alert.id) ?? []).filter((reference) => reference.identifier !== cap.identifier);
+      // A later revision of an alert is a new CAP message (a new identifier) that updates the earlier ones.
+      if (cap.msgType === 'Alert' && earlier.length > 0) cap = { ...cap, msgType: 'Update', references: earlier };
+      record(alert.id, { sender: cap.sender, identifier: cap.identifier, sent: cap.sent });
       const path = `${basePath === '/' ? '' : basePath}/${encodeURIComponent(cap.identifier)}.xml`;
       entries.push({ cap, url: `${origin}${path}` });
       documents.set(path, body(toCapXml(cap)));

@@ -3,8 +3,9 @@
  * weather alert together. They go out one-to-one to Jesi's real mix: ~11,000 citizens on WhatsApp
  * (a local Cloud API sandbox at the 1,000/s tier; the list imported from a CSV export; delivery
  * receipts coming back through the signed webhook) and ~600 on Telegram (a local Bot API sandbox
- * unless TELEGRAM_BOT_TOKEN is set), from a SQLite file under `data/`, with live progress per
- * channel and a final report, while the comune's home page shows the alert live through
+ * unless TELEGRAM_BOT_TOKEN is set) and ~12,000 push subscribers (10,500 installs of the comune's
+ * app through a local FCM v1 sandbox, 1,500 browsers through a local Web Push service), from a
+ * SQLite file under `data/`, with live progress per channel and a final report, while the comune's home page shows the alert live through
  * <banditore-alerts>.
  *
  * Flags: `--once` exits after the broadcasts (exit code 0); `--port=N` (default 3000, 0 = any).
@@ -17,6 +18,7 @@ import { createLiveBlock, progressLines, reportLines } from './progress-view.js'
 import { checkPortFree, parsePort, PortInUseError } from './port.js';
 import { createSiteHandler } from './site/index.js';
 import { setUpTelegram } from './telegram-setup.js';
+import { setUpPush } from './push-setup.js';
 import { setUpWhatsApp } from './whatsapp-setup.js';
 import { openDemoStore } from './store.js';
 
@@ -43,6 +45,7 @@ const telegram = await setUpTelegram(store, process.env);
 // WhatsApp: the Cloud API sandbox posts its signed webhooks to this server, known once it listens.
 let serverUrl = '';
 const whatsapp = await setUpWhatsApp(store, () => `${serverUrl}/whatsapp`);
+const push = await setUpPush(store);
 
 const feed = createFeed({
   comune: { name: 'Jesi', istat: '042021' },
@@ -84,7 +87,7 @@ await whatsapp.sandbox.drainWebhooks();
 
 const broadcaster = createBroadcaster({
   store,
-  channels: [...telegram.channels, whatsapp.channel],
+  channels: [...telegram.channels, whatsapp.channel, push.app, push.web],
   announcementSink: feed,
 });
 const { events, alert } = announcements(new Date().toISOString().replace(/\D/g, '').slice(0, 14), Date.now());
@@ -92,6 +95,7 @@ const { events, alert } = announcements(new Date().toISOString().replace(/\D/g, 
 out.write(`\nBanditore demo — Comune di Jesi\n`);
 out.write(`Store: ${storeLabel}\nChannels: ${telegram.describe}\n`);
 out.write(`          ${whatsapp.describe}\n`);
+for (const line of push.describe) out.write(`          ${line}\n`);
 out.write(
   `WhatsApp inbox: ${whatsapp.inbox.stats.subscribed} citizen subscribed by writing ISCRIVIMI, ${whatsapp.inbox.stats.unsubscribed} left with STOP\n`,
 );
@@ -115,7 +119,22 @@ const runs: Array<[string, BroadcastRun]> = [
 ];
 const live = createLiveBlock(out);
 const draw = (): string[] => runs.flatMap(([label, run]) => progressLines(label, run.progress()));
-const ticker = setInterval(() => live.draw(draw()), 250);
+// When each channel finished both notices (seconds from the start), for the summary.
+const finished = new Map<string, number>();
+const noteFinished = (): void => {
+  const pending = new Map<string, boolean>();
+  for (const [, run] of runs)
+    for (const c of run.progress().channels) {
+      const done = c.planningDone && c.sent + c.failed + c.dropped + c.cancelled >= c.planned;
+      pending.set(c.channel, (pending.get(c.channel) ?? false) || !done);
+    }
+  for (const [channel, waiting] of pending)
+    if (!waiting && !finished.has(channel)) finished.set(channel, (performance.now() - started) / 1000);
+};
+const ticker = setInterval(() => {
+  noteFinished();
+  live.draw(draw());
+}, 100);
 const reports = await Promise.all(runs.map(([, run]) => run.done));
 clearInterval(ticker);
 live.end(draw());
@@ -170,6 +189,15 @@ if (whatsappSent(widest) > 0) {
       `two hours: ${Math.round(120 / minutes)} times longer.\n`,
   );
 }
+// Push: the app installs and the browsers, reached in seconds once encrypted on every core.
+const pushReached = (channel: string): number =>
+  Math.max(...reports.map((report) => report.channels.find((c) => c.channel === channel)?.sent ?? 0));
+out.write(
+  `Push: ${pushReached(push.app.name)} app installs and ${pushReached(push.web.name)} browsers reached for the widest notice; ` +
+    `the FCM sandbox issued ${push.appSandbox.stats.tokenRequests} OAuth token(s) for ${push.appSandbox.stats.accepted} messages, ` +
+    `the push service decrypted ${push.webSandbox.stats.accepted} messages and saw ${push.webSandbox.stats.distinctTokens} VAPID token(s); ` +
+    `app installs done in ${(finished.get(push.app.name) ?? seconds).toFixed(1)} s, browsers in ${(finished.get(push.web.name) ?? seconds).toFixed(1)} s.\n`,
+);
 if (telegram.sandbox) {
   const stats = telegram.sandbox.stats;
   out.write(
@@ -183,6 +211,7 @@ const shutdown = async (): Promise<void> => {
   await broadcaster.close();
   await telegram.close();
   await whatsapp.close();
+  await push.close();
   await server.close();
   await store.close();
 };

@@ -4,6 +4,7 @@ import { formatCapDateTime, sameInstant, toCapDateTime } from './cap-dates.js';
 import { CAP_DEFAULT_LANGUAGE, clip, COLOR_PARAMETER } from './cap-to-announcement.js';
 import type { CapAlert, CapArea, CapInfo, CapReference, CapResource, CapValuePair } from './cap-types.js';
 import { CapValidationError } from './cap-error.js';
+import { replaceNonXmlChars } from './xml-chars.js';
 
 /** Options of {@link announcementToCap}. */
 export interface AnnouncementToCapOptions {
@@ -137,7 +138,20 @@ export function announcementToCap(
     incidents: base?.incidents ?? [],
     info: infos,
   };
-  return alert;
+  return xmlSafe(alert);
+}
+
+/**
+ * Replaces the characters XML 1.0 cannot carry (C0 controls other than tab and line ends, lone
+ * surrogates) with U+FFFD: an announcement may hold them, a CAP document may not.
+ */
+function xmlSafe<T>(value: T): T {
+  if (typeof value === 'string') return replaceNonXmlChars(value) as T;
+  if (Array.isArray(value)) return value.map((item: unknown) => xmlSafe(item)) as T;
+  if (typeof value === 'object' && value !== null) {
+    return Object.fromEntries(Object.entries(value).map(([key, item]) => [key, xmlSafe(item)])) as T;
+  }
+  return value;
 }
 
 function freshInfo(announcement: Announcement, language: string, options: AnnouncementToCapOptions): CapInfo {
@@ -153,11 +167,16 @@ function freshInfo(announcement: Announcement, language: string, options: Announ
     });
   }
   const web = announcement.links.find((link) => link.url.startsWith('https:'));
+  // The other https: links travel as resources (CAP has one `web` per info).
+  for (const link of announcement.links) {
+    if (link !== web && link.url.startsWith('https:'))
+      resource.push({ resourceDesc: link.label, mimeType: 'text/html', uri: link.url });
+  }
   const area: CapArea =
     announcement.areaDescription !== undefined
       ? { areaDesc: announcement.areaDescription, polygon: [], circle: [], geocode: options.area?.geocode ?? [] }
       : (options.area ?? {
-          areaDesc: announcement.sender ?? 'Territorio comunale',
+          areaDesc: 'Territorio comunale',
           polygon: [],
           circle: [],
           geocode: [],

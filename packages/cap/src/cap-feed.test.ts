@@ -178,6 +178,30 @@ describe('CAP feed', () => {
     expect(cap.note).toMatch(/^ESERCITAZIONE/);
   });
 
+  it('leaves out an alert CAP cannot express, tells why, and keeps serving the others', async () => {
+    const clock = createManualClock(Date.parse('2025-03-01T08:00:00Z'));
+    feed = createFeed({ comune: { name: 'Jesi' }, clock });
+    const skipped: unknown[] = [];
+    const cap = createCapFeed({ feed, sender: SENDER, clock, onEvent: (event) => skipped.push(event) });
+    server = await serve(cap.handler);
+    // Sent after it expires: the core accepts it (it checks expiry against effective), CAP does not.
+    feed.upsert(
+      announcement({ id: 'strana', sent: '2025-03-01T12:00:00+01:00', expires: '2025-03-01T11:00:00+01:00' }),
+    );
+    feed.upsert(
+      announcement({
+        id: 'buona',
+        content: { it: { headline: 'Avviso', body: 'Testo con \u0007 un carattere di controllo.' } },
+      }),
+    );
+    const index = parseXmlTree(await (await fetch(`${server.url}/avvisi/cap`)).text());
+    expect(children(index, 'entry').map((entry) => text(entry, 'title'))).toEqual(['Avviso']);
+    expect(skipped).toEqual([{ type: 'cap.skipped', id: 'strana', paths: ['alert/info[0]/expires'] }]);
+    const xml = await (await fetch(`${server.url}/avvisi/cap/buona.xml`)).text();
+    expect(xmllintSchema(xml).valid).toBe(true);
+    expect(parseCap(xml).info[0]?.description).toBe('Testo con \uFFFD un carattere di controllo.');
+  });
+
   it('refuses preview when not allowed, other methods, and answers CORS preflight like the JSON feed', async () => {
     const url = await start(false);
     expect((await fetch(`${url}?preview`)).status).toBe(403);

@@ -5,7 +5,8 @@ import { z } from 'zod';
 import { announcementToCap } from './announcement-to-cap.js';
 import { toAtom, type AtomEntry } from './atom.js';
 import { formatCapDateTime, toCapDateTime } from './cap-dates.js';
-import type { CapArea, CapReference } from './cap-types.js';
+import { isCapValidationError } from './cap-error.js';
+import type { CapAlert, CapArea, CapReference } from './cap-types.js';
 import { feedAlertToAnnouncement } from './feed-alert.js';
 import { toCapXml } from './write-cap.js';
 
@@ -23,6 +24,17 @@ export interface CapFeedOptions {
   title?: string;
   /** Time of first sight, used as `sent` for alerts published without one. @defaultValue the system clock */
   clock?: Pick<Clock, 'now'>;
+  /** Told when an alert cannot be written as valid CAP and is left out of the CAP feed (ids and element paths only). */
+  onEvent?: (event: CapFeedEvent) => void;
+}
+
+/** What the CAP feed tells `onEvent`. */
+export interface CapFeedEvent {
+  type: 'cap.skipped';
+  /** The announcement id. */
+  id: string;
+  /** The element paths that broke a CAP rule, e.g. `alert/info[0]/expires`. */
+  paths: string[];
 }
 
 /** The CAP publication of a feed: an Atom index and one CAP 1.2 document per active alert. */
@@ -45,6 +57,9 @@ const optionsSchema = z.object({
   title: z.string().trim().min(1).max(200).optional(),
   clock: z
     .custom<Pick<Clock, 'now'>>((value) => typeof value === 'object' && value !== null && 'now' in value)
+    .optional(),
+  onEvent: z
+    .custom<(event: CapFeedEvent) => void>((value) => typeof value === 'function', 'must be a function')
     .optional(),
 });
 
@@ -119,28 +134,40 @@ export function createCapFeed(options: CapFeedOptions): CapFeed {
       const input = feedAlertToAnnouncement(alert);
       const sent = alert.sent ?? firstSeen.get(`${alert.id}#${alert.revision}`) ?? formatCapDateTime(clock.now());
       remember(firstSeen, `${alert.id}#${alert.revision}`, sent);
-      let cap = announcementToCap(
-        { ...input, sent: input.sent ?? sent },
-        {
-          sender,
-          area: resolved.area ?? {
-            areaDesc: `Comune di ${document.comune.name}`,
-            polygon: [],
-            circle: [],
-            geocode: [],
+      let cap: CapAlert;
+      let xml: string;
+      try {
+        cap = announcementToCap(
+          { ...input, sent: input.sent ?? sent },
+          {
+            sender,
+            area: resolved.area ?? {
+              areaDesc: `Comune di ${document.comune.name}`,
+              polygon: [],
+              circle: [],
+              geocode: [],
+            },
+            // A reference names the earlier CAP messages. When this feed never served one (published
+            // before it started), the best it can say is the identifier, with this message's time.
+            references: (id) =>
+              published.get(id) ?? { sender, identifier: id, sent: toCapDateTime(input.sent ?? sent) },
           },
-          // A reference names the earlier CAP messages. When this feed never served one (published
-          // before it started), the best it can say is the identifier, with this message's time.
-          references: (id) => published.get(id) ?? { sender, identifier: id, sent: toCapDateTime(input.sent ?? sent) },
-        },
-      );
-      const earlier = (published.get(alert.id) ?? []).filter((reference) => reference.identifier !== cap.identifier);
-      // A later revision of an alert is a new CAP message (a new identifier) that updates the earlier ones.
-      if (cap.msgType === 'Alert' && earlier.length > 0) cap = { ...cap, msgType: 'Update', references: earlier };
+        );
+        const earlier = (published.get(alert.id) ?? []).filter((reference) => reference.identifier !== cap.identifier);
+        // A later revision of an alert is a new CAP message (a new identifier) that updates the earlier ones.
+        if (cap.msgType === 'Alert' && earlier.length > 0) cap = { ...cap, msgType: 'Update', references: earlier };
+        xml = toCapXml(cap);
+      } catch (error) {
+        // One announcement CAP cannot express (sent after it expires, say) must not take the
+        // whole index down: it stays out of the CAP feed, and the application is told.
+        if (!isCapValidationError(error)) throw error;
+        resolved.onEvent?.({ type: 'cap.skipped', id: alert.id, paths: error.issues.map((issue) => issue.path) });
+        continue;
+      }
       record(alert.id, { sender: cap.sender, identifier: cap.identifier, sent: cap.sent });
       const path = `${basePath === '/' ? '' : basePath}/${encodeURIComponent(cap.identifier)}.xml`;
       entries.push({ cap, url: `${origin}${path}` });
-      documents.set(path, body(toCapXml(cap)));
+      documents.set(path, body(xml));
     }
     const self = `${origin}${basePath}`;
     const atom = toAtom(

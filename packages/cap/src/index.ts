@@ -54,7 +54,7 @@ export { STATUS_NOTES, announcementToCap, type AnnouncementToCapOptions } from '
 export { DEFAULT_CATEGORY_TOPICS, defaultCategoriesFor, defaultTopicsFor, type CapCategory } from './categories.js';
 
 // Publication: Atom index + one CAP document per alert, beside the core feed's JSON
-export { createCapFeed, type CapFeed, type CapFeedOptions } from './cap-feed.js';
+export { createCapFeed, type CapFeed, type CapFeedEvent, type CapFeedOptions } from './cap-feed.js';
 export { feedAlertToAnnouncement } from './feed-alert.js';
 
 // Sources: official feeds → draft announcements

@@ -1,23 +1,7 @@
 import { CapValidationError, type CapIssue } from './cap-error.js';
 import { CAP_NAMESPACE, type CapAlert, type CapArea, type CapInfo, type CapValuePair } from './cap-types.js';
 import { validateCapAlert } from './validate-cap.js';
-
-/** Whether the text holds a character XML 1.0 cannot carry at all, even escaped (controls, lone surrogates). */
-function hasNonXmlChar(text: string): boolean {
-  for (let index = 0; index < text.length; index++) {
-    const code = text.charCodeAt(index);
-    if (code < 0x20 && code !== 0x09 && code !== 0x0a && code !== 0x0d) return true;
-    if (code === 0xfffe || code === 0xffff) return true;
-    if (code >= 0xd800 && code <= 0xdbff) {
-      const next = text.charCodeAt(index + 1);
-      if (!(next >= 0xdc00 && next <= 0xdfff)) return true;
-      index++;
-    } else if (code >= 0xdc00 && code <= 0xdfff) {
-      return true;
-    }
-  }
-  return false;
-}
+import { hasNonXmlChar } from './xml-chars.js';
 
 /** Escapes text content; `\r` becomes a character reference so it survives line-end normalisation. */
 function escape(text: string): string {

@@ -12,6 +12,8 @@ export interface ReceivedPush {
   ttl: number;
   urgency: string;
   topic: string | undefined;
+  /** When the request arrived (`performance.now()` of the sandbox's process), to check pacing. */
+  receivedAt: number;
 }
 
 /** Options of {@link createPushSandbox}. */
@@ -110,6 +112,8 @@ export async function createPushSandbox(options: PushSandboxOptions = {}): Promi
 
   const handle = async (request: IncomingMessage, response: ServerResponse): Promise<void> => {
     stats.requests++;
+    // Counted when the request arrives, as a provider's rate window counts it.
+    const receivedAt = performance.now();
     const body = await readBody(request, 64 * 1024);
     const match = /^\/push\/([A-Za-z0-9_-]+)$/.exec(request.url ?? '');
     const registered = match ? subscriptions.get(match[1]!) : undefined;
@@ -160,6 +164,7 @@ export async function createPushSandbox(options: PushSandboxOptions = {}): Promi
         ttl: Number(ttl),
         urgency,
         topic,
+        receivedAt,
       });
     stats.accepted++;
     answer(response, 201, { location: `${origin}/message/${stats.accepted}`, ttl });

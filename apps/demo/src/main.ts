@@ -12,8 +12,9 @@
  */
 import { mkdir } from 'node:fs/promises';
 import { createBroadcaster, createFeed, serve, type BroadcastRun } from '@banditore/core';
+import { createPushSubscriptionHandler } from '@banditore/channel-push';
 import { startTelegramPolling } from '@banditore/channel-telegram';
-import { announcements, TOPICS } from './jesi.js';
+import { announcements, NOTICE_VERSION, TOPICS } from './jesi.js';
 import { createLiveBlock, progressLines, reportLines } from './progress-view.js';
 import { checkPortFree, parsePort, PortInUseError } from './port.js';
 import { createSiteHandler } from './site/index.js';
@@ -53,13 +54,27 @@ const feed = createFeed({
   topics: TOPICS,
   channels: { telegram: { bot: 'banditore_sandbox_bot', channel: 'comune_jesi_avvisi' } },
 });
-const site = createSiteHandler({ feedPath: '/avvisi.json', streamPath: '/avvisi/stream', comuneName: 'Jesi' });
+// The website's "Ricevi notifiche su questo dispositivo" posts browser subscriptions here.
+const pushSubscriptions = createPushSubscriptionHandler({
+  store,
+  channel: push.web,
+  noticeVersion: NOTICE_VERSION,
+  topics: TOPICS.map((topic) => topic.id),
+  languages: ['it', 'en'],
+});
+const site = createSiteHandler({
+  feedPath: '/avvisi.json',
+  streamPath: '/avvisi/stream',
+  comuneName: 'Jesi',
+  push: { key: push.vapidPublicKey, endpoint: '/avvisi/push' },
+});
 const server = await serve(
   (request) => {
     const { pathname } = new URL(request.url);
     if (pathname === '/avvisi.json') return feed.handler(request);
     if (pathname === '/avvisi/stream') return feed.streamHandler(request);
     if (pathname === '/whatsapp') return whatsapp.webhook(request);
+    if (pathname === '/avvisi/push') return pushSubscriptions(request);
     return site(request);
   },
   { port, host: '127.0.0.1' },

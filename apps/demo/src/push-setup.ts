@@ -24,6 +24,8 @@ export const PUSH_POPULATION = { app: 10_500, uninstalled: 120, browsers: 1_500,
 /** The push side of the demo: an FCM v1 + OAuth sandbox and a Web Push service sandbox. */
 export interface PushSetup {
   web: PushChannel;
+  /** The VAPID public key: the website's push button subscribes with it. */
+  vapidPublicKey: string;
   app: FcmChannel;
   webSandbox: PushSandbox;
   appSandbox: FcmSandbox;
@@ -74,6 +76,7 @@ export async function setUpPush(store: Store): Promise<PushSetup> {
   );
   return {
     web,
+    vapidPublicKey: vapid.publicKey,
     app,
     webSandbox,
     appSandbox,

@@ -22,6 +22,12 @@ export interface SiteOptions {
   streamPath: string;
   comuneName?: string;
   widgetDir?: string;
+  /**
+   * Browser push: the VAPID public key and where the caller mounts the push subscription handler;
+   * the page then offers "Ricevi notifiche su questo dispositivo" and this handler serves the
+   * service worker at `/widget/banditore-sw.js`. Default: no push button.
+   */
+  push?: { key: string; endpoint: string };
 }
 
 const WIDGET_FILES = new Set([
@@ -29,6 +35,8 @@ const WIDGET_FILES = new Set([
   'banditore-alerts.live.js',
   'banditore-alerts.panel.js',
   'banditore-alerts.contrast.js',
+  'banditore-alerts.push.js',
+  'banditore-sw.js',
 ]);
 
 function defaultWidgetDir(): string {
@@ -62,6 +70,7 @@ export function createSiteHandler(options: SiteOptions): (request: Request) => P
     streamUrl: options.streamPath,
     scriptUrl: '/widget/banditore-alerts.js',
     cssUrl: '/site.css',
+    ...(options.push ? { push: { ...options.push, worker: '/widget/banditore-sw.js' } } : {}),
   });
   const csp =
     "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self'; connect-src 'self'; frame-ancestors 'none'";

@@ -5,6 +5,8 @@ export interface SitePageOptions {
   streamUrl: string;
   scriptUrl: string;
   cssUrl: string;
+  /** Browser push: the VAPID public key, the subscription endpoint and the service worker's URL. */
+  push?: { key: string; endpoint: string; worker: string };
 }
 
 const escapeHtml = (value: string): string =>
@@ -48,7 +50,11 @@ export function sitePage(options: SitePageOptions): string {
 </header>
 <main>
   <div class="avvisi">
-    <banditore-alerts feed="${escapeHtml(options.feedUrl)}" stream="${escapeHtml(options.streamUrl)}">
+    <banditore-alerts feed="${escapeHtml(options.feedUrl)}" stream="${escapeHtml(options.streamUrl)}"${
+      options.push
+        ? ` push-key="${escapeHtml(options.push.key)}" push-endpoint="${escapeHtml(options.push.endpoint)}" push-worker="${escapeHtml(options.push.worker)}"`
+        : ''
+    }>
       <a href="#">Tutti gli avvisi del Comune</a>
     </banditore-alerts>
   </div>

@@ -271,6 +271,8 @@ describe('CAP validation', () => {
       `<!DOCTYPE alert [<!ENTITY a "aaaa">]><alert xmlns="${NS}"/>`,
       'CAP_NOT_XML',
     ],
+    ['a lone surrogate handed over in a string', `<alert xmlns="${NS}">\ud800</alert>`, 'CAP_NOT_XML'],
+    ['a control character', `<alert xmlns="${NS}">\u0001</alert>`, 'CAP_NOT_XML'],
     ['CAP 1.1', `<alert xmlns="urn:oasis:names:tc:emergency:cap:1.1"/>`, 'CAP_SCHEMA'],
     ['an alert without namespace', `<alert/>`, 'CAP_SCHEMA'],
   ])('refuses %s', (_what, xml, code) => {

@@ -10,14 +10,19 @@ function xmlCharLength(text: string, index: number): number {
   return code >= 0xdc00 && code <= 0xdfff ? 0 : 1;
 }
 
-/** Whether the text holds a character XML 1.0 cannot carry at all, even escaped (controls, lone surrogates). */
-export function hasNonXmlChar(text: string): boolean {
+/** Where the first character XML 1.0 cannot carry is, or -1. */
+export function firstNonXmlChar(text: string): number {
   for (let index = 0; index < text.length;) {
     const length = xmlCharLength(text, index);
-    if (length === 0) return true;
+    if (length === 0) return index;
     index += length;
   }
-  return false;
+  return -1;
+}
+
+/** Whether the text holds a character XML 1.0 cannot carry at all, even escaped (controls, lone surrogates). */
+export function hasNonXmlChar(text: string): boolean {
+  return firstNonXmlChar(text) >= 0;
 }
 
 /** The text with each character XML 1.0 cannot carry replaced by U+FFFD. */

@@ -1,4 +1,5 @@
 import { SaxesParser } from 'saxes';
+import { firstNonXmlChar } from './xml-chars.js';
 
 /** An element of a parsed XML document, namespace-resolved. */
 export interface XmlElement {
@@ -41,6 +42,17 @@ const XMLNS_URI = 'http://www.w3.org/2000/xmlns/';
  * @throws XmlSyntaxError when the document is not well-formed.
  */
 export function parseXmlTree(xml: string): XmlElement {
+  // A string handed over in memory may hold what no decoded byte stream can (a lone surrogate).
+  const bad = firstNonXmlChar(xml);
+  if (bad >= 0) {
+    const before = xml.slice(0, bad);
+    const line = before.split('\n').length;
+    throw new XmlSyntaxError(
+      'not well-formed XML: a character XML 1.0 does not allow',
+      line,
+      bad - before.lastIndexOf('\n'),
+    );
+  }
   const parser = new SaxesParser({ xmlns: true, position: true });
   const stack: XmlElement[] = [];
   let root: XmlElement | undefined;

@@ -54,7 +54,16 @@ export const whatsAppInboxOptionsSchema = z
      * paced replies, shares its 131026 ledger and marketing preferences, hands it template
      * re-categorisations and takes its name and phone number ID.
      */
-    channel: hasMethods<InboxChannel>(['updateTemplateCategory'], 'the channel from createWhatsAppChannel').optional(),
+    channel: z
+      .custom<InboxChannel>(
+        (value) =>
+          typeof value === 'object' &&
+          value !== null &&
+          typeof (value as InboxChannel).updateTemplateCategory === 'function' &&
+          typeof (value as InboxChannel).replies?.text === 'function',
+        'must be the channel from createWhatsAppChannel',
+      )
+      .optional(),
     /** Overrides the channel's replies (required without `channel`). */
     replies: hasMethods<WhatsAppReplies>(['text', 'list'], 'an object with text() and list()').optional(),
     comuneName: z.string().trim().min(1).max(100),

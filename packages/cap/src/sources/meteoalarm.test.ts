@@ -67,8 +67,18 @@ describe('MeteoAlarm', () => {
     expect(createMeteoalarmSource({ regions: ['IT011'] }).parse(feed, undefined, 0)).toEqual([]); // no Marche entry recorded
   });
 
+  it('reads a warning as a CAP 1.2 document the same way as its JSON entry', () => {
+    const lazio = { warnings: warnings.filter((warning) => JSON.stringify(warning).includes('"IT012"')).slice(0, 1) };
+    const source = createMeteoalarmSource({ regions: ['IT012'] });
+    const fromJson = source.parse(JSON.stringify(lazio), 'application/json', 0);
+    const xml = toCapXml(meteoalarmToCap(lazio.warnings[0]!.alert));
+    expect(fromJson).toHaveLength(1);
+    expect(source.parse(xml, 'application/cap+xml', 0)).toEqual(fromJson);
+  });
+
   it.each([
-    ['not JSON', '<html>'],
+    ['not JSON', 'nonsense'],
+    ['an HTML page', '<html>'],
     ['no warnings', '{"alerts":[]}'],
     ['a warning that is not CAP', '{"warnings":[{"alert":{"identifier":"x"}}]}'],
   ])('refuses %s', (_name, body) => {

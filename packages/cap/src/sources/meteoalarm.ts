@@ -2,6 +2,7 @@ import { announcementSchema, type Severity } from '@banditore/core';
 import { isCapValidationError } from '../cap-error.js';
 import { capToAnnouncements } from '../cap-to-announcement.js';
 import type { CapAlert, CapInfo } from '../cap-types.js';
+import { parseCap } from '../parse-cap.js';
 import { validateCapAlert } from '../validate-cap.js';
 import { romeParts } from './rome-time.js';
 import { SourceParseError, type AlertSource, type SourceDraft } from './source.js';
@@ -211,7 +212,7 @@ export function meteoalarmDrafts(alerts: readonly CapAlert[], options: Meteoalar
 
 /**
  * The MeteoAlarm source: the country's JSON feed (`warnings[].alert`, CAP as JSON), filtered to
- * the comune's regions.
+ * the comune's regions. A `url` that serves one warning's CAP 1.2 document is read too.
  *
  * @param options - See {@link MeteoalarmSourceOptions}.
  * @returns The source, for {@link createSourcePoller}.
@@ -225,7 +226,18 @@ export function createMeteoalarmSource(options: MeteoalarmSourceOptions): AlertS
   return {
     name: 'meteoalarm',
     url: () => url,
-    parse(body) {
+    parse(body, contentType) {
+      // One warning's CAP document (what the Atom index links to) is read like the JSON entries.
+      if (/xml/i.test(contentType ?? '') || body.trimStart().startsWith('<')) {
+        try {
+          return meteoalarmDrafts([parseCap(body)], options);
+        } catch (error) {
+          if (isCapValidationError(error)) {
+            throw new SourceParseError(`MeteoAlarm: ${error.issues[0]?.path ?? ''} ${error.issues[0]?.message ?? ''}`);
+          }
+          throw error;
+        }
+      }
       let feed: unknown;
       try {
         feed = JSON.parse(body);

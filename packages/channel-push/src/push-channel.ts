@@ -22,16 +22,18 @@ import { createVapidSigner } from './vapid.js';
 export type PushChannel = Channel<PushMessage>;
 
 /**
- * Push services publish no fixed rate; FCM and Mozilla answer 429 when pushed too hard. 500/s is
- * well below the ~5k/s one core can encrypt, so the event loop stays responsive for the rest of
- * the broadcaster; raise it with `limits`.
+ * Push services publish no fixed rate; FCM and Mozilla answer 429 when pushed too hard (and a 429
+ * pauses only that service, see `origin-pauses.ts`). 500/s is a cautious default; the encryption
+ * runs on worker threads, so raising it with `limits` costs the event loop little.
  */
 const DEFAULT_LIMITS = { ratePerSecond: 500, concurrency: 128 };
 
 /**
  * Creates the Web Push channel (RFC 8030 delivery, RFC 8291 `aes128gcm`, RFC 8292 VAPID). The
  * subscriber address is the JSON of the browser's `PushSubscription`. Each send encrypts the
- * language's rendered JSON for the subscriber and POSTs it with `TTL` (capped by the
+ * language's rendered JSON for the subscriber on a worker thread (`encryptionThreads`; the send
+ * awaits its body, so the broadcaster's pacing, priorities and cancel apply unchanged, and a send
+ * cancelled while queued is never encrypted) and POSTs it with `TTL` (capped by the
  * announcement's expiry), `Urgency` (`high` for extreme and severe) and a `Topic` shared by an
  * announcement and its updates, so an update replaces an undelivered older message.
  *

@@ -1,4 +1,4 @@
-import type { CapAlert, CapInfo } from './cap-types.js';
+import type { CapInfo } from './cap-types.js';
 
 /** A CAP category. */
 export type CapCategory = CapInfo['category'][number];
@@ -52,9 +52,4 @@ const TOPIC_CATEGORY: Record<string, CapCategory> = {
 export function defaultCategoriesFor(topics: readonly string[]): CapInfo['category'] {
   const categories = [...new Set(topics.flatMap((topic) => (TOPIC_CATEGORY[topic] ? [TOPIC_CATEGORY[topic]] : [])))];
   return categories.length > 0 ? categories : ['Other'];
-}
-
-/** Every category used by an alert's infos. */
-export function categoriesOf(alert: CapAlert): CapCategory[] {
-  return [...new Set(alert.info.flatMap((info) => info.category))];
 }

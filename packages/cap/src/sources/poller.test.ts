@@ -195,6 +195,23 @@ describe('source poller', () => {
     expect(clock.pending).toBe(0);
   });
 
+  it('polls a QuakeML answer served locally (format=xml) and drafts from it', async () => {
+    const quakeml = readData('ingv/quakeml/marche-2022-11-aftershocks.fanolug.xml');
+    const { url, paths } = await serveReplies([withEtag(quakeml, '"q1"', 'application/xml')]);
+    const received: SourceDraft[][] = [];
+    const poller = createSourcePoller({
+      source: createIngvSource({ comune: JESI, format: 'quakeml', baseUrl: `${url}/fdsnws/event/1/query` }),
+      clock: createManualClock(Date.parse('2022-11-16T10:00:00Z')),
+      onDrafts: (drafts) => void received.push(drafts),
+    });
+    expect((await poller.poll()).status).toBe('updated');
+    expect(paths[0]).toContain('format=xml');
+    expect(received[0]?.map((draft) => draft.announcement.content.it?.headline)).toEqual([
+      'Terremoto di magnitudo 3.5 a 48 km da Jesi',
+      'Terremoto di magnitudo 3.2 a 46 km da Jesi',
+    ]);
+  });
+
   it('polls the DPC index served locally and drafts the Marc-4 colour', async () => {
     const { url } = await serveReplies([withEtag(readData('dpc/20230516_1522.json'), '"b1"', 'application/json')]);
     const received: SourceDraft[][] = [];

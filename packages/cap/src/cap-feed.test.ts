@@ -171,6 +171,13 @@ describe('CAP feed', () => {
     expect(response.headers.get('cache-control')).toBe('private, no-store');
     const [entry] = children(index, 'entry');
     expect(text(entry!, 'title')).toBe('[ESERCITAZIONE] Allerta arancione per temporali');
+    expect(text(entry!, 'id')).toBe(`${url}/allerta-1.xml?preview`);
+    // Alternating audiences keep each one's ETag stable.
+    const publicEtag = (await fetch(url)).headers.get('etag');
+    const previewEtag = (await fetch(`${url}?preview`)).headers.get('etag');
+    expect((await fetch(url, { headers: { 'if-none-match': publicEtag! } })).status).toBe(304);
+    expect((await fetch(`${url}?preview`, { headers: { 'if-none-match': previewEtag! } })).status).toBe(304);
+    expect(previewEtag).not.toBe(publicEtag);
     const xml = await (await fetch(`${url}/allerta-1.xml?preview`)).text();
     expect(xmllintSchema(xml).valid).toBe(true);
     const cap = parseCap(xml);

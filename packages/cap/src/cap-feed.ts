@@ -127,7 +127,7 @@ export function createCapFeed(options: CapFeedOptions): CapFeed {
     published.set(id, [...list, reference].slice(-MAX_PER_ID));
   };
 
-  const render = (document: FeedDocument, origin: string): Rendered => {
+  const render = (document: FeedDocument, origin: string, query: string): Rendered => {
     const entries: AtomEntry[] = [];
     const documents = new Map<string, Body>();
     for (const alert of document.alerts) {
@@ -166,7 +166,7 @@ export function createCapFeed(options: CapFeedOptions): CapFeed {
       }
       record(alert.id, { sender: cap.sender, identifier: cap.identifier, sent: cap.sent });
       const path = `${basePath === '/' ? '' : basePath}/${encodeURIComponent(cap.identifier)}.xml`;
-      entries.push({ cap, url: `${origin}${path}` });
+      entries.push({ cap, url: `${origin}${path}${query}` });
       documents.set(path, body(xml));
     }
     const self = `${origin}${basePath}`;
@@ -196,8 +196,14 @@ export function createCapFeed(options: CapFeedOptions): CapFeed {
     const key = `${jsonEtag} ${url.origin}`;
     let rendered = cache.get(key);
     if (!rendered) {
-      rendered = render((await json.json()) as FeedDocument, url.origin);
-      cache.clear();
+      // Preview links keep `?preview`, so that staff following them see the exercise too.
+      rendered = render(
+        (await json.json()) as FeedDocument,
+        url.origin,
+        url.searchParams.has('preview') ? '?preview' : '',
+      );
+      // One entry per audience and origin in use (public, preview): older revisions go.
+      if (cache.size >= 4) cache.delete(cache.keys().next().value!);
       cache.set(key, rendered);
     } else {
       await json.body?.cancel();

@@ -2,6 +2,7 @@ import type { Announcement } from '@banditore/core';
 import { createManualClock } from '@banditore/core/testing';
 import { describe, expect, it } from 'vitest';
 import { createDraftDesk, type DeskEvent } from './desk.js';
+import { dpcDrafts } from './dpc.js';
 import { ingvDrafts, parseIngvText, type QuakeEvent } from './ingv.js';
 
 const JESI = { name: 'Jesi', lat: 43.5236, lon: 13.2439 };
@@ -105,6 +106,31 @@ describe('draft desk', () => {
     expect(d.reject('ingv-2')).toBe(true);
     expect(d.reject('ingv-2')).toBe(false);
     await expect(d.approve('ingv-2')).rejects.toMatchObject({ name: 'ConfigError' });
+  });
+
+  it('takes a DPC day repeated by the next bulletin as the same news, and a change of colour as an update', async () => {
+    const { desk: d, published } = desk();
+    const bulletin = (level: 'arancione' | 'rossa', issuedAt: string) =>
+      dpcDrafts(
+        {
+          issuedAt,
+          name: 'Bollettino',
+          today: { date: '2026-03-01', level, risks: { idraulico: level } },
+          tomorrow: { date: '2026-03-02', level: 'verde', risks: {} },
+        },
+        { comune: 'Jesi', zone: { code: 'Marc-4' } },
+      );
+    await d.receive(bulletin('arancione', '2026-03-01T07:00:00Z'));
+    await d.approve('dpc-Marc-4-20260301');
+    await d.receive(bulletin('arancione', '2026-03-01T07:30:00Z')); // an "aggiornamento" with the same levels
+    expect(d.pending()).toEqual([]);
+    await d.receive(bulletin('rossa', '2026-03-01T07:45:00Z'));
+    expect(d.pending()[0]?.announcement).toMatchObject({
+      id: 'dpc-Marc-4-20260301.2',
+      type: 'update',
+      colorCode: 'rossa',
+    });
+    expect(published).toHaveLength(1);
   });
 
   it('keeps a draft pending when publishing fails', async () => {

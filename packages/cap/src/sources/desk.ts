@@ -130,7 +130,7 @@ export function createDraftDesk(options: DraftDeskOptions): DraftDesk {
       return;
     }
     const situation = situationOf(key);
-    const print = fingerprint(draft.announcement);
+    const print = draft.fingerprint ?? fingerprint(draft.announcement);
     if (situation.fingerprint === print) {
       emit({ type: 'draft.ignored', source, key, reason: 'duplicate' });
       return;

@@ -233,7 +233,18 @@ export function dpcDrafts(bulletin: DpcZoneBulletin, options: Omit<DpcSourceOpti
       effective: new Date(start).toISOString(),
       expires: romeDateTime(date, '23:59:59'),
     });
-    return { source: 'dpc', key: `dpc:${zone}:${date}`, announcement, ...(level === 'verde' ? { quiet: true } : {}) };
+    // Tomorrow's level repeated as today's by the next bulletin is the same news, not an update.
+    const fingerprint = `${level}|${(Object.keys(risks) as DpcRisk[])
+      .sort()
+      .map((risk) => `${risk}=${risks[risk]}`)
+      .join(',')}`;
+    return {
+      source: 'dpc',
+      key: `dpc:${zone}:${date}`,
+      announcement,
+      fingerprint,
+      ...(level === 'verde' ? { quiet: true } : {}),
+    };
   });
 }
 

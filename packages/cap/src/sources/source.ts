@@ -19,6 +19,12 @@ export interface SourceDraft {
    * only to update or call off what was published earlier under the same key.
    */
   quiet?: boolean;
+  /**
+   * What makes this draft news, when the source knows better than the text: a DPC day is the same
+   * news while its colour and risks stay the same, whichever bulletin repeats it.
+   * @defaultValue the announcement without its id, type, references, revision and sent time
+   */
+  fingerprint?: string;
 }
 
 /** An official feed turned into drafts: where to fetch it and how to read it. */

@@ -49,6 +49,7 @@ export function createLifecycleMethods(
       // Runs still rendering are halted too: they start halted and keep their deliveries pending.
       for (const execution of executions.values()) execution.halt('closed');
       await Promise.allSettled([...executions.values()].map((execution) => execution.done));
+      await Promise.allSettled([...parts.assists.values()].map((assist) => assist.stop('closed')));
       for (const lane of lanes.values()) lane.close();
       await writer.flush();
       writer.close();

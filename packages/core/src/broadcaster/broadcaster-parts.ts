@@ -8,6 +8,7 @@ import { LeaseWatch } from './lease-watch.js';
 import type { BroadcasterTuning, ResolvedOptions } from './options.js';
 import { createOutcomeHandler } from './outcome-handler.js';
 import { createOutcomeWriter } from './outcome-writer.js';
+import type { RunAssist } from './run-assist.js';
 import type { RunContext, RunExecution } from './run-execution.js';
 import { queueAhead } from './queue-ahead.js';
 import { safeErrorCode } from './store-error.js';
@@ -19,6 +20,8 @@ export interface BroadcasterParts {
   context: RunContext;
   /** Runs delivering in this process. */
   executions: Map<string, RunExecution>;
+  /** Runs held by another process that this one helps deliver on their parallel channels. */
+  assists: Map<string, RunAssist>;
   leaseWatch: LeaseWatch;
 }
 
@@ -103,5 +106,11 @@ export function createBroadcasterParts(
     queueAhead: (source) => queueAhead(source, executions.values()),
     onFinished: (runId) => executions.delete(runId),
   };
-  return { resolved, context, executions, leaseWatch: new LeaseWatch(leaseOwner, resolved.leaseTtlMs, clock) };
+  return {
+    resolved,
+    context,
+    executions,
+    assists: new Map(),
+    leaseWatch: new LeaseWatch(leaseOwner, resolved.leaseTtlMs, clock),
+  };
 }

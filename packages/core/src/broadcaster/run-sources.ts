@@ -3,6 +3,7 @@ import { PRIORITY_RANK } from '../domain/audience.js';
 import type { AnyChannel } from '../channel/channel.js';
 import type { DeliveryCounts, RunRecord } from '../store/run-store.js';
 import type { RunContext } from './run-execution.js';
+import { isParallel } from './parallel-channel.js';
 import { RunChannel } from './run-channel.js';
 
 /** The channels of a run that can deliver here, and those that cannot with the reason. */
@@ -112,9 +113,12 @@ export function costsOf(channel: AnyChannel, rendered: ReadonlyMap<string, unkno
 /**
  * How many deliveries a lane claims per store call: enough to keep the workers busy for about
  * half a second, no more, because claimed-but-unsent deliveries are what a crash makes ambiguous.
+ * A parallel channel claims two rounds of its workers at a time, so other processes find work
+ * left to share.
  */
 function claimBatchFor(channel: AnyChannel): number {
   const { ratePerSecond, concurrency } = channel.limits;
+  if (isParallel(channel)) return Math.max(16, Math.min(1000, concurrency * 2));
   const perHalfSecond = Number.isFinite(ratePerSecond) ? Math.ceil(ratePerSecond / 2) : 1000;
   return Math.max(16, Math.min(1000, Math.max(perHalfSecond, concurrency * 2)));
 }

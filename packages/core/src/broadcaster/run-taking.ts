@@ -1,5 +1,6 @@
 import type { RunRecord } from '../store/run-store.js';
 import type { BroadcasterParts } from './broadcaster-parts.js';
+import { RunAssist } from './run-assist.js';
 import { RunExecution } from './run-execution.js';
 import { watchRun } from './watch-run.js';
 import type { BroadcastRun } from './types.js';
@@ -27,7 +28,7 @@ export interface RunTaking {
  * @param state - Whether it is closing.
  */
 export function createRunTaking(parts: BroadcasterParts, state: ClosingState): RunTaking {
-  const { context, executions, leaseWatch } = parts;
+  const { context, executions, assists, leaseWatch } = parts;
   const { store, clock, leaseOwner, leaseTtlMs, emit } = context;
   const starting = new Map<string, Promise<RunExecution | undefined>>();
 
@@ -45,6 +46,8 @@ export function createRunTaking(parts: BroadcasterParts, state: ClosingState): R
     if (state.closed) return undefined;
     const seen = await store.getRun(record.id);
     if (!seen || seen.status !== 'active' || !leaseWatch.mayTake(record.id, seen.lease)) return undefined;
+    // Helping and holding do not mix: what the help claimed goes back (or out) first.
+    if (assists.has(record.id)) await stopAssist(record.id);
     if (!(await store.acquireLease(record.id, leaseOwner, leaseTtlMs, clock.now()))) return undefined;
     leaseWatch.forget(record.id);
     const current = await store.getRun(record.id);
@@ -66,6 +69,28 @@ export function createRunTaking(parts: BroadcasterParts, state: ClosingState): R
     return execution;
   };
 
+  const stopAssist = async (runId: string): Promise<void> => {
+    const assist = assists.get(runId);
+    if (!assist) return;
+    assists.delete(runId);
+    await assist.stop('closed');
+  };
+
+  /** Starts helping on a run held elsewhere, or tells the help what the store says now. */
+  const assist = async (current: RunRecord): Promise<void> => {
+    if (state.closed || executions.has(current.id)) return;
+    const running = assists.get(current.id);
+    if (running) {
+      running.refresh(current);
+      return;
+    }
+    if (current.status !== 'active') return;
+    const started = await RunAssist.start(current, context);
+    if (!started) return;
+    if (state.closed || assists.has(current.id)) await started.stop('closed');
+    else assists.set(current.id, started);
+  };
+
   /** One start per run at a time: two publishes of one key must not deliver it twice. */
   const tryTake = (record: RunRecord, created: boolean, afterCrash: boolean): Promise<RunExecution | undefined> => {
     const running = executions.get(record.id);
@@ -85,6 +110,8 @@ export function createRunTaking(parts: BroadcasterParts, state: ClosingState): R
       const watched = watchRun(record, created, context, {
         takeOver: () => tryTake(record, created, true),
         signal: state.closing.signal,
+        assist,
+        stopAssist: () => stopAssist(record.id),
       });
       void watched.done.finally(() => leaseWatch.forget(record.id)).catch(() => undefined);
       return watched;

@@ -1,15 +1,20 @@
+import type { DeliveryCounts } from '../store/run-store.js';
+import { sleep } from '../util/clock.js';
 import type { RunContext } from './run-execution.js';
 import type { RunChannel } from './run-channel.js';
 
 /** Sweeps before a run gives up on the leftovers and leaves them for `resume()`. */
 const MAX_SWEEPS = 3;
+/** How often claims held elsewhere are looked at while they move, in ms. */
+const CLAIM_POLL_MS = 250;
 
 /**
  * Waits for every channel of a run to finish, then checks the ledger before the run may call
  * itself complete. A channel done here has nothing queued, in flight or unwritten, so anything
- * the ledger still holds as claimed was claimed by another process that lost the run (its lease
- * expired, it carried on for a moment): those go back to pending, counted as ambiguous, and the
- * channel delivers again. Pending leftovers reopen the channel too.
+ * the ledger still holds as claimed was claimed by another process: one helping on a parallel
+ * channel (its claims move: it sends and records them), or one that lost the run or died (its
+ * claims stand still). Claims that stand still for a lease TTL go back to pending, counted as
+ * ambiguous, and the channel delivers again. Pending leftovers reopen the channel too.
  *
  * @param runId - The run.
  * @param sources - Its channels in this process.
@@ -40,10 +45,44 @@ export async function settleLedger(
         leftovers = true;
         continue;
       }
-      if (claimed > 0) await store.releaseClaims(runId, { channel: source.channel, ambiguous: true });
+      if (claimed > 0 && (await claimsStandStill(runId, source.channel, counts, context)))
+        await store.releaseClaims(runId, { channel: source.channel, ambiguous: true });
       source.reopen();
       reopened = true;
     }
     if (!reopened) return leftovers;
+  }
+}
+
+/**
+ * Waits while another process's claims on the channel keep moving (a live helper sending them).
+ *
+ * @returns `true` when claims are left that have not moved for a lease TTL (their process is
+ * gone or lost the run), `false` when none are left or pending work appeared (deliver that first).
+ */
+async function claimsStandStill(
+  runId: string,
+  channel: string,
+  counts: readonly DeliveryCounts[],
+  context: RunContext,
+): Promise<boolean> {
+  const { store, clock, pacing, leaseTtlMs } = context;
+  const shape = (all: readonly DeliveryCounts[]): { claimed: number; pending: number; final: number } => {
+    const byStatus = all.find((entry) => entry.channel === channel)?.byStatus;
+    const claimed = byStatus?.claimed ?? 0;
+    const pending = byStatus?.pending ?? 0;
+    const total = byStatus ? Object.values(byStatus).reduce((sum, value) => sum + value, 0) : 0;
+    return { claimed, pending, final: total - claimed - pending };
+  };
+  let last = shape(counts);
+  let since = pacing.now();
+  for (;;) {
+    if (last.claimed === 0 || last.pending > 0) return false;
+    if (pacing.now() - since >= leaseTtlMs) return true;
+    await sleep(clock, CLAIM_POLL_MS);
+    const next = shape(await store.deliveryCounts(runId));
+    // Claims recorded (or claimed anew) since the last look: their process is alive.
+    if (next.final !== last.final || next.claimed !== last.claimed) since = pacing.now();
+    last = next;
   }
 }

@@ -26,6 +26,10 @@ export function watchRun(
     takeOver: () => Promise<BroadcastRun | undefined>;
     /** Stops polling when the broadcaster closes. */
     signal: AbortSignal;
+    /** Helps deliver the run on its parallel channels while another process holds it (see `RunAssist`). */
+    assist: (current: RunRecord) => Promise<void>;
+    /** Stops helping (the run is over, or this handle stops watching). */
+    stopAssist: () => Promise<void>;
   },
 ): BroadcastRun {
   const { store, clock } = context;
@@ -70,6 +74,7 @@ export function watchRun(
       latest = progress;
       const final = current.status !== 'active';
       if (final || watch.signal.aborted) {
+        await watch.stopAssist();
         feed.publish(progress, true);
         return buildReport({
           record: current,
@@ -94,6 +99,7 @@ export function watchRun(
         feed.publish(execution.progress(), true);
         return report;
       }
+      await watch.assist(current);
       try {
         await sleep(clock, POLL_MS, watch.signal);
       } catch {

@@ -31,7 +31,7 @@ export interface SharedBudget {
   readonly key: string;
   /** Requests per second across every channel sharing the budget; `Infinity` to share only pauses. */
   readonly ratePerSecond: number;
-  /** Requests that may go back to back before pacing spreads them. @defaultValue `max(1, ratePerSecond / 20)` */
+  /** Requests that may go back to back before pacing spreads them. @defaultValue 5, or `ratePerSecond / 20` when more */
   readonly burst?: number;
   /**
    * Whether a channel-wide wait the provider asks of one sharing channel (`pause-channel`, e.g.
@@ -61,7 +61,7 @@ export interface ChannelLimits {
   concurrency: number;
   /**
    * Sends that may go out back to back before pacing spreads them; the sliding one-second
-   * window still caps the total. Defaults to `ratePerSecond / 20` (50 ms of credit).
+   * window still caps the total. Defaults to 5, or `ratePerSecond / 20` (50 ms of credit) when more.
    */
   burst?: number;
   /**
@@ -72,6 +72,14 @@ export interface ChannelLimits {
   perRecipientIntervalMs?: number;
   /** Budgets this channel shares with other channels of the same sender account. @defaultValue none */
   shared?: readonly SharedBudget[];
+  /**
+   * The provider has no per-account limit (Web Push: each push service takes what it is sent),
+   * so several broadcaster processes sharing one store may deliver one run on this channel at
+   * once, each claiming batches from the ledger: with many workers, a CPU-bound channel uses
+   * every machine. Honoured only with `ratePerSecond: Infinity` (a rate is kept by one process
+   * at a time). @defaultValue false
+   */
+  parallel?: boolean;
 }
 
 /** The outcome of one send: accepted by the provider, or a classified error. */

@@ -10,6 +10,8 @@ export interface HttpTestChannelOptions {
   instance: string;
   /** The channel's declared rate limit. */
   ratePerSecond: number;
+  /** No per-account limit: several workers may deliver one run at once (needs `ratePerSecond: Infinity`). */
+  parallel?: boolean;
   /** @defaultValue 32 */
   concurrency?: number;
 }
@@ -26,7 +28,7 @@ export function createHttpTestChannel(options: HttpTestChannelOptions): Channel<
   const pool = new Pool(options.baseUrl, { connections: concurrency, pipelining: 1 });
   return {
     name: 'http',
-    limits: { ratePerSecond: options.ratePerSecond, concurrency },
+    limits: { ratePerSecond: options.ratePerSecond, concurrency, parallel: options.parallel ?? false },
     addressSchema: z.string().min(1),
     render: (announcement, language) => announcement.content[language]?.headline ?? announcement.id,
     async send(address, rendered, { signal }): Promise<SendResult> {

@@ -2,11 +2,12 @@
  * One broadcaster worker process on a shared PostgreSQL store, for the many-workers tests. The
  * parent kills workers with SIGKILL at seeded moments and starts new ones.
  *
- *   node worker-child.mjs <publish|join> <databaseUrl> <schema> <sandboxUrl> <instance> <leaseTtlMs> <ratePerSecond>
+ *   node worker-child.mjs <publish|join> <databaseUrl> <schema> <sandboxUrl> <instance> <leaseTtlMs> <ratePerSecond|parallel>
  *
  * `publish` publishes the test announcement (the same idempotency key every time); `join` waits
  * until the run exists and stands by for it through `resume()`: it delivers when it can take the
- * run's lease, and follows its progress from the ledger otherwise.
+ * run's lease, and follows its progress from the ledger otherwise. With `parallel` instead of a
+ * rate, the channel has no per-account limit and a standing-by worker helps deliver the run.
  *
  * Prints JSON lines: `ready`, `started`, then `report` with the run's final report.
  */
@@ -25,7 +26,14 @@ async function main(): Promise<void> {
   if (!databaseUrl || !schema || !sandboxUrl || !instance)
     throw new Error('usage: worker-child <mode> <url> <schema> <sandbox> <instance> <ttl> <rate>');
   const store = await createPostgresStore({ connectionString: databaseUrl, schema, poolSize: 3 });
-  const channel = createHttpTestChannel({ baseUrl: sandboxUrl, instance, ratePerSecond: Number(rate ?? 100) });
+  const parallel = rate === 'parallel';
+  const channel = createHttpTestChannel({
+    baseUrl: sandboxUrl,
+    instance,
+    ratePerSecond: parallel ? Infinity : Number(rate ?? 100),
+    parallel,
+    concurrency: parallel ? 8 : 32,
+  });
   const broadcaster = createBroadcaster({
     store,
     channels: [channel],

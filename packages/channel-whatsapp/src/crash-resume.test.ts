@@ -66,6 +66,20 @@ function acceptedPerRecipient(sandbox: WhatsAppSandbox): Map<string, number> {
   return counts;
 }
 
+/** The Cloud API as strict as Meta at its worst, at the 1,000/s tier, with a messaging limit. */
+function startSandbox(messagingLimit: 2_000 | 'unlimited' = 'unlimited'): Promise<WhatsAppSandbox> {
+  return createWhatsAppSandbox({
+    seed: SEED,
+    templates: SANDBOX_TEMPLATES,
+    phoneNumbers: [{ id: PHONE_NUMBER_ID, throughput: 1000 }],
+    messagingLimit,
+    latencyMs: [1, 25],
+    // Transient 131000s: the channel retries them, and they are the sandbox's doing, not ours.
+    faultRate: 0.01,
+    recordLimit: RECIPIENTS * 2,
+  });
+}
+
 describe('crash and resume through the Cloud API sandbox, with real processes', () => {
   let child: { file: string; remove: () => Promise<void> };
   let dir: string;
@@ -100,15 +114,7 @@ describe('crash and resume through the Cloud API sandbox, with real processes', 
       dir = await mkdtemp(join(tmpdir(), 'banditore-whatsapp-'));
       const path = join(dir, 'store.db');
       const expected = await seed(path);
-      sandbox = await createWhatsAppSandbox({
-        seed: SEED,
-        templates: SANDBOX_TEMPLATES,
-        phoneNumbers: [{ id: PHONE_NUMBER_ID, throughput: 1000 }],
-        latencyMs: [1, 25],
-        // Transient 131000s: the channel retries them, and they are the sandbox's doing, not ours.
-        faultRate: 0.01,
-        recordLimit: RECIPIENTS * 2,
-      });
+      sandbox = await startSandbox();
       const killAt = low + Math.floor(random() * (high - low));
       const context = `killed after ${killAt} accepted messages (SANDBOX_SEED=${SEED})`;
       const args = (mode: string): string[] => [
@@ -160,6 +166,61 @@ describe('crash and resume through the Cloud API sandbox, with real processes', 
       expect(sandbox.stats.errors[130429] ?? 0, `${context}: throughput breached`).toBe(0);
       expect(sandbox.stats.errors[131056] ?? 0, `${context}: pair rate breached`).toBe(0);
       expect(sandbox.stats.errors[131048] ?? 0, context).toBe(0);
+    },
+  );
+  it(
+    "the restarted process reads the messaging limit's use back from the ledger: it holds the rest at the tier instead of sending into 131048",
+    { timeout: HANG_MS },
+    async () => {
+      dir = await mkdtemp(join(tmpdir(), 'banditore-whatsapp-'));
+      const path = join(dir, 'store.db');
+      const expected = await seed(path);
+      const TIER = 2_000;
+      expect(expected.size).toBeGreaterThan(TIER);
+      sandbox = await startSandbox(TIER);
+      const killAt = 400 + Math.floor(random() * 1_000);
+      const context = `killed after ${killAt} accepted messages (SANDBOX_SEED=${SEED})`;
+      const args = (mode: string): string[] => [
+        mode,
+        path,
+        sandbox!.url,
+        PHONE_NUMBER_ID,
+        'comune-jesi',
+        String(LEASE_TTL_MS),
+        String(TIER),
+      ];
+
+      const first = spawnChild(args('publish'));
+      await acceptedAtLeast(sandbox, killAt, first.exited);
+      first.process.kill('SIGKILL');
+      expect((await first.exited).signal, context).toBe('SIGKILL');
+
+      // The restarted process seeds the quota from the ledger; it reaches the tier, then holds.
+      const second = spawnChild(args('resume'));
+      // Held by the quota — or, for a process that forgot, refused by Meta: either ends the wait.
+      let over = false;
+      void second.exited.then(() => (over = true));
+      const held = (): boolean => second.messages.some((message) => message.type === 'held');
+      while (!held() && !(sandbox.stats.errors[131048] ?? 0) && !over) {
+        await new Promise((resolve) => setTimeout(resolve, 1));
+      }
+      second.process.kill('SIGKILL');
+      await second.exited;
+
+      const accepted = acceptedPerRecipient(sandbox);
+      process.stdout.write(
+        `${context}: ${accepted.size} citizens reached of ${TIER}, sandbox errors ${JSON.stringify(sandbox.stats.errors)}\n`,
+      );
+      expect(sandbox.stats.errors[131048] ?? 0, `${context}: sent beyond the messaging limit`).toBe(0);
+      expect(sandbox.messagingLimitUsed(), context).toBeLessThanOrEqual(TIER);
+      // Held, not idle: the quota counts every grant (resends included), so it may stop a few short.
+      expect(accepted.size, context).toBeGreaterThan(TIER - 200);
+      expect(
+        [...accepted.keys()].every((to) => expected.has(to)),
+        context,
+      ).toBe(true);
+      expect(sandbox.stats.errors[130429] ?? 0, context).toBe(0);
+      expect(sandbox.stats.errors[131056] ?? 0, context).toBe(0);
     },
   );
 });

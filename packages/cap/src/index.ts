@@ -102,6 +102,7 @@ export {
   type DeskEvent,
   type DraftDesk,
   type DraftDeskOptions,
+  type DraftDeskState,
   type PendingDraft,
 } from './sources/desk.js';
 export { distanceKm, type LatLon } from './sources/geo.js';

@@ -133,6 +133,27 @@ describe('draft desk', () => {
     expect(published).toHaveLength(1);
   });
 
+  it('carries on after a restart from its saved state: pending drafts stay, revisions stay updates', async () => {
+    const first = desk();
+    await first.desk.receive(drafts());
+    await first.desk.approve('ingv-33378441');
+    await first.desk.receive(drafts({ eventId: '2' }));
+    const saved = JSON.parse(JSON.stringify(first.desk.state())) as ReturnType<typeof first.desk.state>;
+
+    const published: Announcement[] = [];
+    const restarted = createDraftDesk({ publish: (a) => void published.push(a), clock: first.clock, state: saved });
+    expect(restarted.pending().map((draft) => draft.id)).toEqual(['ingv-2']);
+    await restarted.receive(drafts());
+    expect(restarted.pending().map((draft) => draft.id)).toEqual(['ingv-2']);
+    await restarted.receive(drafts({ magnitude: 3.9 }));
+    expect(restarted.pending().find((draft) => draft.key === 'ingv:33378441')?.announcement).toMatchObject({
+      id: 'ingv-33378441.2',
+      type: 'update',
+      references: ['ingv-33378441'],
+    });
+    expect(() => createDraftDesk({ publish: () => undefined, state: { version: 2 } as never })).toThrow(/state/);
+  });
+
   it('keeps a draft pending when publishing fails', async () => {
     const clock = createManualClock();
     const events: DeskEvent[] = [];

@@ -6,6 +6,8 @@ import {
   type Clock,
   type Severity,
 } from '@banditore/core';
+import { parseOrThrow } from '@banditore/core/authoring';
+import { z } from 'zod';
 import type { SourceDraft } from './source.js';
 
 /** A draft waiting for an operator. */
@@ -44,6 +46,8 @@ export interface DraftDeskOptions {
   clock?: Pick<Clock, 'now'>;
   /** Optional observer; see {@link DeskEvent}. */
   onEvent?: (event: DeskEvent) => void;
+  /** What a previous desk's `state()` returned, to carry on after a restart. @defaultValue an empty desk */
+  state?: DraftDeskState;
 }
 
 /** Where drafts wait for approval. */
@@ -59,7 +63,48 @@ export interface DraftDesk {
   approve(id: string, edit?: (announcement: Announcement) => Announcement): Promise<Announcement>;
   /** Drops a pending draft; a later revision of the same situation comes back as a new draft. */
   reject(id: string): boolean;
+  /**
+   * What the desk knows, as JSON-ready data: save it (after each `onEvent`, say) and pass it back
+   * as `state` after a restart, so that a revision of an alert published before the restart is
+   * still an update, and pending drafts are still pending.
+   */
+  state(): DraftDeskState;
 }
+
+/** The desk's memory: per situation, what was published, the last news seen and the pending draft. */
+export interface DraftDeskState {
+  version: 1;
+  situations: {
+    key: string;
+    published: string[];
+    fingerprint?: string;
+    automatic: boolean;
+    pending?: PendingDraft;
+  }[];
+}
+
+const stateSchema = z.object({
+  version: z.literal(1),
+  situations: z
+    .array(
+      z.object({
+        key: z.string().min(1).max(500),
+        published: z.array(z.string().min(1).max(200)).max(1000),
+        fingerprint: z.string().optional(),
+        automatic: z.boolean(),
+        pending: z
+          .object({
+            id: z.string().min(1).max(200),
+            source: z.string().min(1).max(100),
+            key: z.string().min(1).max(500),
+            announcement: announcementSchema,
+            receivedAt: z.number(),
+          })
+          .optional(),
+      }),
+    )
+    .max(100_000),
+});
 
 interface Situation {
   /** Ids published for this key, oldest first. */
@@ -84,9 +129,11 @@ function fingerprint(announcement: Announcement): string {
  * published for it (`ingv-123.2` references `ingv-123`). A quiet draft (a day back to green)
  * withdraws a pending draft or updates a published one. Drafts already expired are ignored.
  *
- * State is kept in memory: after a restart a source's drafts arrive as new. Their ids are stable
- * (`ingv-<event>`, `dpc-<zone>-<day>`), so the broadcaster's idempotency by id keeps an
- * automatic publication from going out twice.
+ * State is kept in memory; `state()` gives it as data to save, and the `state` option restores
+ * it after a restart. Without it, a source's drafts arrive as new after a restart: their ids are
+ * stable (`ingv-<event>`, `dpc-<zone>-<day>`), so the broadcaster's idempotency key keeps an
+ * automatic publication from going out twice, but a revision of something published before the
+ * restart would come back as the first alert, which the broadcaster then refuses as a duplicate.
  *
  * @param options - See {@link DraftDeskOptions}.
  * @returns The desk.
@@ -100,6 +147,17 @@ export function createDraftDesk(options: DraftDeskOptions): DraftDesk {
   const clock = options.clock ?? systemClock;
   const auto = options.autoPublish ?? {};
   const situations = new Map<string, Situation>();
+  if (options.state !== undefined) {
+    const saved = parseOrThrow('createDraftDesk state', stateSchema, options.state);
+    for (const { key, published, fingerprint, automatic, pending } of saved.situations) {
+      situations.set(key, {
+        published,
+        automatic,
+        ...(fingerprint === undefined ? {} : { fingerprint }),
+        ...(pending === undefined ? {} : { pending }),
+      });
+    }
+  }
   const emit = (event: DeskEvent): void => options.onEvent?.(event);
   const situationOf = (key: string): Situation => {
     let situation = situations.get(key);
@@ -189,6 +247,18 @@ export function createDraftDesk(options: DraftDeskOptions): DraftDesk {
         ? { ...situation.pending, announcement: announcementSchema.parse(edit(situation.pending.announcement)) }
         : situation.pending;
       return publish(draft, situation, false);
+    },
+    state() {
+      return {
+        version: 1,
+        situations: [...situations].map(([key, situation]) => ({
+          key,
+          published: [...situation.published],
+          automatic: situation.automatic,
+          ...(situation.fingerprint === undefined ? {} : { fingerprint: situation.fingerprint }),
+          ...(situation.pending === undefined ? {} : { pending: situation.pending }),
+        })),
+      };
     },
     reject(id) {
       const situation = [...situations.values()].find((candidate) => candidate.pending?.id === id);

@@ -9,9 +9,9 @@ import {
   notificationSchema,
   statusSchema,
   templateCategoryValueSchema,
-  userPreferencesValueSchema,
   type WhatsAppInboundMessage,
 } from './notification.js';
+import { createPreferenceHandler } from './inbox-preferences.js';
 import { createRecentIds } from './recent-ids.js';
 import type { ReplyResult } from './replies.js';
 import { receiptOf } from './statuses.js';
@@ -146,33 +146,10 @@ export function createWhatsAppInbox(options: WhatsAppInboxOptions): WhatsAppInbo
     emit({ type: 'undeliverable-dropped' });
   };
 
-  /** Records a citizen's marketing choice; the channel sends no MARKETING template after a stop. */
-  const marketingChoice = async (address: string, stopped: boolean, at: number): Promise<boolean> => {
-    const preferences = resolved.marketingPreferences;
-    if (!preferences) return false;
-    await preferences.record(address, stopped, at);
-    if (stopped) stats.marketingStopped++;
-    else stats.marketingResumed++;
-    emit({ type: 'marketing-preference', stopped });
-    return true;
-  };
-
-  const handlePreferences = async (value: unknown): Promise<void> => {
-    const parsed = userPreferencesValueSchema.safeParse(value);
-    if (!parsed.success) return void stats.skippedItems++;
-    const numberId = parsed.data.metadata?.phone_number_id;
-    if (resolved.phoneNumberId !== undefined && numberId !== resolved.phoneNumberId) return;
-    for (const item of parsed.data.user_preferences) {
-      const choice = item.value.toLowerCase();
-      const known = item.category === 'marketing_messages' && (choice === 'stop' || choice === 'resume');
-      if (!known || !(await marketingChoice(item.wa_id, choice === 'stop', Number(item.timestamp) * 1000))) {
-        stats.skippedItems++;
-      }
-    }
-  };
+  const preferences = createPreferenceHandler(resolved, stats, emit);
 
   const handleChange = async (field: string, value: unknown, receipts: DeliveryReceipt[]): Promise<void> => {
-    if (field === 'user_preferences') return handlePreferences(value);
+    if (field === 'user_preferences') return preferences.handle(value);
     if (field === 'template_category_update') {
       const parsed = templateCategoryValueSchema.safeParse(value);
       if (!parsed.success) return void stats.skippedItems++;
@@ -201,7 +178,7 @@ export function createWhatsAppInbox(options: WhatsAppInboxOptions): WhatsAppInbo
         await undeliverable(status.data.recipient_id, receipt.at);
       }
       if (receipt.code === String(MARKETING_STOPPED) && status.data?.recipient_id !== undefined) {
-        await marketingChoice(status.data.recipient_id, true, receipt.at);
+        await preferences.record(status.data.recipient_id, true, receipt.at);
       }
     }
     for (const item of parsed.data.messages ?? []) {

@@ -1,7 +1,11 @@
 import { z } from 'zod';
 import { describe, expect, it } from 'vitest';
 import { announcementSchema } from './domain/announcement.js';
+import { subscriberInputSchema } from './domain/subscriber.js';
 import { ConfigError, MAX_CONFIG_MESSAGE_CHARS, parseOrThrow } from './errors.js';
+import { createBroadcaster } from './broadcaster/create-broadcaster.js';
+import { createMemoryStore } from './store/memory-store.js';
+import { createSandboxChannel } from './testing/sandbox-channel.js';
 
 const caught = (run: () => unknown): ConfigError => {
   try {
@@ -68,6 +72,42 @@ describe('ConfigError.fromZod', () => {
     const error = caught(() => parseOrThrow('options', z.strictObject({ a: z.number() }), { a: 1, SEKRET9431: 2 }));
     expect(error.message).not.toContain('SEKRET9431');
     expect(error.message).toContain('1 unknown key(s) not allowed');
+  });
+
+  it('names a misspelt option with the one it is close to, and nothing further away', () => {
+    const schema = z.strictObject({ emergencyReachesAll: z.boolean().optional(), leaseTtlMs: z.number().optional() });
+    const error = caught(() =>
+      parseOrThrow('options', schema, { emergencyReachsAll: true, leaseTTLms: 5, mario: 1, SEKRET9431: 2 }),
+    );
+    expect(error.message).toContain('unknown key "emergencyReachsAll", did you mean "emergencyReachesAll"?');
+    expect(error.message).toContain('unknown key "leaseTTLms", did you mean "leaseTtlMs"?');
+    expect(error.message).toContain('2 unknown key(s) not allowed');
+    expect(error.message).not.toContain('mario');
+    expect(error.message).not.toContain('SEKRET9431');
+  });
+
+  it('rejects a misspelt broadcaster option instead of ignoring it', () => {
+    const error = caught(() =>
+      createBroadcaster({
+        store: createMemoryStore(),
+        channels: [createSandboxChannel()],
+        emergencyReachsAll: true,
+      } as never),
+    );
+    expect(error.message).toContain('did you mean "emergencyReachesAll"?');
+  });
+
+  it('says what a subscriber field needs, in the words of the library', () => {
+    const error = caught(() =>
+      parseOrThrow('subscriber', subscriberInputSchema, {
+        channel: 'telegram',
+        address: '',
+        topics: ['Eventi Estivi'],
+      }),
+    );
+    expect(error.message).toContain('address: is required');
+    expect(error.message).toContain('topics.0: must be lower-case letters, digits and dashes');
+    expect(error.message).not.toContain('Eventi Estivi');
   });
 
   it('cuts a long custom message without splitting a surrogate pair', () => {

@@ -1,5 +1,5 @@
 import type { z } from 'zod';
-import { fieldPath, MASKED_KEY } from './util/field-path.js';
+import { declaredKeysAt, fieldPath, likelyMeant, MASKED_KEY } from './util/field-path.js';
 
 const CONFIG_ERROR = Symbol.for('banditore.ConfigError');
 
@@ -53,7 +53,7 @@ export class ConfigError extends Error {
     for (const issue of error.issues) {
       const path = fieldPath(schema, issue.path, issue.code === 'invalid_key');
       if (!fields.includes(path)) fields.push(path);
-      if (lines.length < MAX_LINES) lines.push(`  ✖ ${path}: ${clip(ruleOf(issue), MAX_ISSUE_CHARS)}`);
+      if (lines.length < MAX_LINES) lines.push(`  ✖ ${path}: ${clip(ruleOf(issue, schema), MAX_ISSUE_CHARS)}`);
     }
     const more = error.issues.length - lines.length;
     if (more > 0) lines.push(`  … and ${more} more`);
@@ -62,9 +62,18 @@ export class ConfigError extends Error {
 }
 
 /** The rule an issue breaks, in words that never repeat the input. */
-function ruleOf(issue: z.core.$ZodIssue): string {
-  // zod spells unknown keys out ("Unrecognized key: \"…\""): count them instead.
-  if (issue.code === 'unrecognized_keys') return `${issue.keys.length} unknown key(s) not allowed`;
+function ruleOf(issue: z.core.$ZodIssue, schema: z.ZodType | undefined): string {
+  // zod spells unknown keys out ("Unrecognized key: \"…\""): count them instead, and name only
+  // a key two edits or less from a declared one — a misspelt option, which says nothing personal.
+  if (issue.code === 'unrecognized_keys') {
+    const declared = declaredKeysAt(schema, issue.path);
+    const typos = issue.keys.flatMap((key) => {
+      const meant = likelyMeant(key, declared);
+      return meant === undefined ? [] : [`unknown key "${key}", did you mean "${meant}"?`];
+    });
+    const others = issue.keys.length - typos.length;
+    return [...typos, ...(others > 0 ? [`${others} unknown key(s) not allowed`] : [])].join('; ');
+  }
   if (issue.code === 'invalid_key') {
     const inner = issue.issues[0]?.message;
     return inner === undefined ? `${MASKED_KEY} is not allowed` : `${MASKED_KEY} ${inner}`;

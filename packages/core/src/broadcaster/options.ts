@@ -45,7 +45,10 @@ const optionsSchema = z.object({
   leaseTtlMs: z.number().int().min(1_000).optional(),
   progressIntervalMs: z.number().int().min(10).optional(),
   planPageSize: z.number().int().min(1).max(100_000).optional(),
-});
+  random: z.function().optional(),
+})
+  // A misspelt option (`emergencyReachsAll`) is an error that names it, not silently ignored.
+  .strict();
 
 /** Extra knobs, mostly for tests and benchmarks. */
 export interface BroadcasterTuning {

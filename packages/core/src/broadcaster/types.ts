@@ -79,13 +79,11 @@ export interface ChannelProgress {
    */
   etaSeconds: number | undefined;
   /**
-   * `paused` while the provider asked to wait; `waiting` while a run of higher priority (an
-   * emergency) goes first on this channel; `stalled` while the store cannot write outcomes
-   * (sending holds back until it can); `stopped` when the channel cannot send at all.
-   */
-  /**
-   * `held`: the channel's rolling quota (WhatsApp's daily messaging limit) is used up; the rest
-   * goes out as earlier sends leave the moving window, nothing is failed.
+   * `paused` while the provider asked to wait; `held` while the channel's rolling quota
+   * (WhatsApp's daily messaging limit) is used up (the rest goes out as earlier sends leave the
+   * moving window, nothing is failed); `waiting` while a run of higher priority (an emergency)
+   * goes first on this channel; `stalled` while the store cannot write outcomes (sending holds
+   * back until it can); `stopped` when the channel cannot send at all.
    */
   state: 'running' | 'paused' | 'held' | 'waiting' | 'stalled' | 'stopped' | 'done';
   /** While `waiting`: the priority of the run ahead. */

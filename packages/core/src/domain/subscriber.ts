@@ -7,22 +7,28 @@ export const CONSENT_METHODS = ['keyword', 'command', 'web-form', 'import', 'ope
 /** The consent ledger's event kinds; the ledger is append-only. */
 export const CONSENT_KINDS = ['subscribed', 'topics-changed', 'unsubscribed', 'erased'] as const;
 
-const slug = z.string().regex(/^[a-z0-9][a-z0-9-]*$/);
+const slug = z
+  .string()
+  .regex(/^[a-z0-9][a-z0-9-]*$/, 'must be lower-case letters, digits and dashes, e.g. "protezione-civile"');
 
 /** Input to add or re-subscribe one address on one channel. */
 export const subscriberInputSchema = z.object({
   /** Channel name, e.g. `telegram`. */
-  channel: z.string().min(1).max(64),
+  channel: z.string().min(1, 'is required').max(64, 'must be at most 64 characters'),
   /** The channel's address (chat id, phone number, serialised push subscription). Personal data. */
-  address: z.string().min(1).max(4096),
+  address: z.string().min(1, 'is required').max(4096, 'must be at most 4,096 characters'),
   /** Topic slugs; empty means "everything". */
-  topics: z.array(slug).max(50).default([]),
+  topics: z.array(slug).max(50, 'must hold at most 50 topics').default([]),
   /** Area slugs; empty means "the whole comune". */
-  areas: z.array(slug).max(200).default([]),
+  areas: z.array(slug).max(200, 'must hold at most 200 areas').default([]),
   /** Preferred language tag. */
-  language: z.string().min(2).max(35).default('it'),
+  language: z
+    .string()
+    .min(2, 'must be a language tag such as "it" or "en"')
+    .max(35, 'must be a language tag such as "it" or "en"')
+    .default('it'),
   /** Optional id grouping one citizen's several addresses (reserved for later use). */
-  citizenId: z.string().max(128).optional(),
+  citizenId: z.string().max(128, 'must be at most 128 characters').optional(),
 });
 
 /** Validated subscriber input. */

@@ -106,3 +106,63 @@ export function fieldPath(schema: z.ZodType | undefined, path: readonly Property
   const joined = parts.join('.') || '(root)';
   return joined.length > MAX_PATH_CHARS ? `${joined.slice(0, MAX_PATH_CHARS - 1)}…` : joined;
 }
+
+/**
+ * The field names an object schema declares at `path` (looking through optional, default, pipe,
+ * union and lazy), or `[]` when the schema cannot say.
+ *
+ * @param schema - The schema that produced an issue.
+ * @param path - The issue's path, to the object.
+ */
+export function declaredKeysAt(schema: z.ZodType | undefined, path: readonly PropertyKey[]): string[] {
+  let current: Walkable[] | undefined = schema === undefined ? undefined : [schema];
+  for (const segment of path) {
+    if (current === undefined || typeof segment === 'symbol') return [];
+    current = step(current, segment, false)[1];
+  }
+  if (current === undefined) return [];
+  return [
+    ...new Set(
+      structural(current).flatMap((def) => (def.type === 'object' && def.shape ? Object.keys(def.shape) : [])),
+    ),
+  ];
+}
+
+/**
+ * The declared name an unknown key is a likely misspelling of: at most two edits away (and the
+ * key long enough for that to mean something), or `undefined`.
+ *
+ * @param key - The unknown key.
+ * @param declared - The names the schema declares there.
+ */
+export function likelyMeant(key: string, declared: readonly string[]): string | undefined {
+  if (key.length < 4 || key.length > 40) return undefined;
+  let best: string | undefined;
+  let bestDistance = 3;
+  for (const name of declared) {
+    const distance = editDistance(key.toLowerCase(), name.toLowerCase(), bestDistance);
+    if (distance < bestDistance) {
+      best = name;
+      bestDistance = distance;
+    }
+  }
+  return best;
+}
+
+/** Levenshtein distance, or `limit` once it is known to be at least that. */
+function editDistance(a: string, b: string, limit: number): number {
+  if (Math.abs(a.length - b.length) >= limit) return limit;
+  let previous = Array.from({ length: b.length + 1 }, (_, index) => index);
+  for (let i = 1; i <= a.length; i++) {
+    const current = [i];
+    let rowMin = i;
+    for (let j = 1; j <= b.length; j++) {
+      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
+      current[j] = Math.min(previous[j]! + 1, current[j - 1]! + 1, previous[j - 1]! + cost);
+      rowMin = Math.min(rowMin, current[j]!);
+    }
+    if (rowMin >= limit) return limit;
+    previous = current;
+  }
+  return Math.min(previous[b.length]!, limit);
+}

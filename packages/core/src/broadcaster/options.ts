@@ -19,34 +19,35 @@ const channelSchema = z.object({
   cost: z.function().optional(),
 });
 
-const optionsSchema = z.object({
-  store: z.object({ createRun: z.function(), audiencePage: z.function() }, { error: 'must be a Store' }),
-  channels: z
-    .array(channelSchema)
-    .min(1, 'must hold at least one channel')
-    .refine(
-      (channels) => new Set(channels.map((channel) => channel.name)).size === channels.length,
-      'channel names must be unique',
-    ),
-  clock: z.object({ now: z.function(), setTimeout: z.function(), clearTimeout: z.function() }).optional(),
-  onEvent: z.function().optional(),
-  retry: z
-    .object({
-      maxAttempts: z.number().int().min(1).max(100),
-      baseDelayMs: z.number().min(0),
-      maxDelayMs: z.number().min(0),
-      maxTotalMs: z.number().min(0),
-    })
-    .partial()
-    .optional(),
-  emergencyReachesAll: z.boolean().optional(),
-  announcementSink: z.object({ upsert: z.function(), remove: z.function() }).optional(),
-  instanceId: z.string().min(1).max(200).optional(),
-  leaseTtlMs: z.number().int().min(1_000).optional(),
-  progressIntervalMs: z.number().int().min(10).optional(),
-  planPageSize: z.number().int().min(1).max(100_000).optional(),
-  random: z.function().optional(),
-})
+const optionsSchema = z
+  .object({
+    store: z.object({ createRun: z.function(), audiencePage: z.function() }, { error: 'must be a Store' }),
+    channels: z
+      .array(channelSchema)
+      .min(1, 'must hold at least one channel')
+      .refine(
+        (channels) => new Set(channels.map((channel) => channel.name)).size === channels.length,
+        'channel names must be unique',
+      ),
+    clock: z.object({ now: z.function(), setTimeout: z.function(), clearTimeout: z.function() }).optional(),
+    onEvent: z.function().optional(),
+    retry: z
+      .object({
+        maxAttempts: z.number().int().min(1).max(100),
+        baseDelayMs: z.number().min(0),
+        maxDelayMs: z.number().min(0),
+        maxTotalMs: z.number().min(0),
+      })
+      .partial()
+      .optional(),
+    emergencyReachesAll: z.boolean().optional(),
+    announcementSink: z.object({ upsert: z.function(), remove: z.function() }).optional(),
+    instanceId: z.string().min(1).max(200).optional(),
+    leaseTtlMs: z.number().int().min(1_000).optional(),
+    progressIntervalMs: z.number().int().min(10).optional(),
+    planPageSize: z.number().int().min(1).max(100_000).optional(),
+    random: z.function().optional(),
+  })
   // A misspelt option (`emergencyReachsAll`) is an error that names it, not silently ignored.
   .strict();
 

@@ -21,7 +21,13 @@ import { fileURLToPath } from 'node:url';
 const MIN_INPUTS = 100_000;
 const root = fileURLToPath(new URL('..', import.meta.url));
 const vitest = join(dirname(createRequire(import.meta.url).resolve('vitest/package.json')), 'vitest.mjs');
-const ALL = ['packages/core', 'packages/channel-telegram', 'packages/channel-whatsapp', 'packages/web-widget'];
+const ALL = [
+  'packages/core',
+  'packages/channel-telegram',
+  'packages/channel-whatsapp',
+  'packages/cap',
+  'packages/web-widget',
+];
 // `node scripts/fuzz.mjs packages/core` fuzzes some packages only (no minimum count then).
 const chosen = process.argv.slice(2);
 const packages = chosen.length > 0 ? chosen : ALL;

@@ -45,6 +45,7 @@ export function createLifecycleMethods(
     async close() {
       state.closed = true;
       state.closing.abort();
+      taking.adoption.stop();
       await Promise.allSettled(taking.starting.values());
       // Runs still rendering are halted too: they start halted and keep their deliveries pending.
       for (const execution of executions.values()) execution.halt('closed');

@@ -72,8 +72,10 @@ export class ProgressTracker {
         let etaSeconds: number | undefined;
         if (remaining === 0) etaSeconds = 0;
         else if (ahead) {
-          // The lane serves the runs ahead first, at the lane's pace: their queue counts too.
-          const basis = ahead.rate > 0 ? ahead.rate : limitRate;
+          // The lane serves the runs ahead first, at the lane's pace: their queue counts too. The
+          // pace is what the lane sent lately for all of them (this run sent too, before they came).
+          const pace = ahead.rate + rate;
+          const basis = pace > 0 ? (limitRate > 0 ? Math.min(pace, limitRate) : pace) : limitRate;
           etaSeconds = basis > 0 ? (ahead.remaining + remaining) / basis : undefined;
         } else {
           const basis = rate > 0 ? rate : limitRate;

@@ -1,5 +1,6 @@
 import type { RunRecord } from '../store/run-store.js';
 import type { BroadcasterParts } from './broadcaster-parts.js';
+import { createRunAdoption, pacedElsewhere, type RunAdoption } from './account-guard.js';
 import { RunAssist } from './run-assist.js';
 import { RunExecution } from './run-execution.js';
 import { watchRun } from './watch-run.js';
@@ -17,6 +18,8 @@ export interface RunTaking {
   take(record: RunRecord, created: boolean, afterCrash: boolean): Promise<BroadcastRun>;
   /** Runs being taken right now (lease, claims released): a second caller joins the first. */
   readonly starting: Map<string, Promise<RunExecution | undefined>>;
+  /** Takes on runs nobody delivers while this process delivers some (stopped on close). */
+  readonly adoption: RunAdoption;
 }
 
 /**
@@ -48,6 +51,8 @@ export function createRunTaking(parts: BroadcasterParts, state: ClosingState): R
     if (!seen || seen.status !== 'active' || !leaseWatch.mayTake(record.id, seen.lease)) return undefined;
     // Helping and holding do not mix: what the help claimed goes back (or out) first.
     if (assists.has(record.id)) await stopAssist(record.id);
+    // A sender account with a rate is paced by one process: the one already pacing it takes this on.
+    if (await pacedElsewhere(record, context)) return undefined;
     if (!(await store.acquireLease(record.id, leaseOwner, leaseTtlMs, clock.now()))) return undefined;
     leaseWatch.forget(record.id);
     const current = await store.getRun(record.id);
@@ -66,6 +71,7 @@ export function createRunTaking(parts: BroadcasterParts, state: ClosingState): R
     if (state.closed) return giveBack(record.id);
     const execution = new RunExecution(current, created, context);
     executions.set(record.id, execution);
+    adoption.start();
     return execution;
   };
 
@@ -102,8 +108,19 @@ export function createRunTaking(parts: BroadcasterParts, state: ClosingState): R
     return attempt;
   };
 
+  const adoption = createRunAdoption({
+    store,
+    clock,
+    isHere: (runId) => executions.has(runId) || starting.has(runId),
+    delivering: () => executions.size > 0,
+    // A run that had a holder may have claims out: release them as after a crash.
+    take: (record) => tryTake(record, false, record.lease !== undefined && record.lease.owner !== leaseOwner),
+    onError: context.onStoreError,
+  });
+
   return {
     starting,
+    adoption,
     async take(record, created, afterCrash) {
       const execution = record.status === 'active' ? await tryTake(record, created, afterCrash) : undefined;
       if (execution) return execution.created === created ? execution : handleOf(execution, created);

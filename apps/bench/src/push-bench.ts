@@ -19,7 +19,7 @@
 import { spawn } from 'node:child_process';
 import { createECDH, createPrivateKey, randomBytes, sign } from 'node:crypto';
 import { readFile, rm } from 'node:fs/promises';
-import { availableParallelism, tmpdir } from 'node:os';
+import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
   createPushChannel,
@@ -47,6 +47,12 @@ const VAPID = { ...generateVapidKeys(), subject: 'mailto:urp@comune.jesi.an.it' 
  *   12,000-recipient run is the figure's definition); `onFigure` receives each figure.
  */
 export async function runPushBench(options: { scale: number; onFigure: (figure: Figure) => void }): Promise<void> {
+  // The all-cores figures need the other core free: say how busy the machine was.
+  note(
+    `load average ${loadavg()
+      .map((value) => value.toFixed(1))
+      .join(' ')} on ${availableParallelism()} cores`,
+  );
   await runEncryption(options.scale, options.onFigure);
   await runTwelveThousand(options.scale < 1 ? 1 : 3, options.onFigure);
   await runOverhead(Math.max(3_000, Math.round(20_000 * options.scale)), options.onFigure);

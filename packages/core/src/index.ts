@@ -38,10 +38,29 @@ export {
   type SubscriberPatch,
   type SubscriberStatus,
 } from './domain/subscriber.js';
-export { defaultPriority, isEmergency, matchesAudience, type AudienceQuery, type Priority } from './domain/audience.js';
+export {
+  EXERCISE_TOPIC,
+  defaultPriority,
+  isEmergency,
+  matchesAudience,
+  type AudienceQuery,
+  type Priority,
+} from './domain/audience.js';
 
 // Channels
-export type { AnyChannel, Channel, ChannelLimits, SendOptions, SendResult, SharedBudget } from './channel/channel.js';
+export type {
+  AnnouncementChange,
+  AnyChannel,
+  Channel,
+  ChannelLimits,
+  FollowUp,
+  FollowUpContext,
+  FollowUpKind,
+  SendOptions,
+  SendResult,
+  SharedBudget,
+} from './channel/channel.js';
+export { followUpMarker } from './broadcaster/follow-up.js';
 
 // Stores
 export type {
@@ -57,6 +76,9 @@ export type {
   FinalDeliveryStatus,
   NewRun,
   PlanProgress,
+  PriorSend,
+  PriorSendsPage,
+  PriorSendsQuery,
   ReceiptCounts,
   ReceiptRecord,
   ReceiptStatus,

@@ -4,15 +4,23 @@ import type { StoreContext } from './context.js';
 
 /**
  * The SQL form of {@link AudienceQuery}, matching `matchesAudience`: active, on the channel, no
- * topics or a shared topic (unless `allTopics`), no areas or a shared area. One statement text for
+ * topics or a shared topic (unless `allTopics`), the required topic (exercises) when there is
+ * one, no areas or a shared area. One statement text for
  * every query, so it is planned once per connection; `&&` is array overlap.
  */
 const FILTER = `channel = $1 AND status = 'active'
   AND ($2::boolean OR cardinality(topics) = 0 OR topics && $3::text[])
-  AND (cardinality($4::text[]) = 0 OR cardinality(areas) = 0 OR areas && $4::text[])`;
+  AND (cardinality($4::text[]) = 0 OR cardinality(areas) = 0 OR areas && $4::text[])
+  AND ($5::text IS NULL OR $5::text = ANY(topics))`;
 
 function filterValues(query: AudienceQuery): unknown[] {
-  return [query.channel, query.allTopics, [...new Set(query.topics)], [...new Set(query.areas)]];
+  return [
+    query.channel,
+    query.allTopics,
+    [...new Set(query.topics)],
+    [...new Set(query.areas)],
+    query.requiredTopic ?? null,
+  ];
 }
 
 /**
@@ -41,7 +49,7 @@ export function createAudienceMethods(ctx: StoreContext): Pick<SubscriberStore, 
       if (after === undefined)
         throw new ConfigError('Invalid audiencePage cursor: not one this store made', ['cursor']);
       const rows = await ctx.query<{ id: string }>(
-        `SELECT id FROM ${s}.subscribers WHERE ${FILTER} AND id > $5 ORDER BY id LIMIT $6`,
+        `SELECT id FROM ${s}.subscribers WHERE ${FILTER} AND id > $6 ORDER BY id LIMIT $7`,
         [...filterValues(query), after, limit],
         'audience-page',
       );

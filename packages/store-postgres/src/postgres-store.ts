@@ -6,6 +6,7 @@ import type { StoreTarget } from './errors.js';
 import { createLedgerMethods } from './ledger.js';
 import { openPool } from './open.js';
 import { resolveOptions, type PostgresStoreOptions } from './options.js';
+import { createPriorSendMethods } from './prior-sends.js';
 import { createPrivacyMethods } from './privacy.js';
 import { createReceiptMethods } from './receipts.js';
 import { createRunKeys, createRunMethods } from './runs.js';
@@ -61,6 +62,7 @@ export async function createPostgresStore(options: PostgresStoreOptions): Promis
     ...createPrivacyMethods(ctx, resolved),
     ...createRunMethods(ctx),
     ...createLedgerMethods(ctx, keys),
+    ...createPriorSendMethods(ctx),
     ...createReceiptMethods(ctx),
     ...createChannelStateMethods(ctx),
     async close() {

@@ -4,7 +4,8 @@ import { settle, settleOnNextTurn, type StoreContext } from './context.js';
 
 /**
  * The SQL form of {@link AudienceQuery}, matching `matchesAudience`: active, on the channel,
- * no topics or a shared topic (unless `allTopics`), no areas or a shared area.
+ * no topics or a shared topic (unless `allTopics`), the required topic (exercises) when there is
+ * one, no areas or a shared area.
  *
  * Each slug becomes one `instr()` test against the delimited column. The statement text depends
  * only on how many topics and areas there are, so a handful of statements are compiled and reused.
@@ -16,6 +17,10 @@ function audienceFilter(query: AudienceQuery): { where: string; params: string[]
   if (!query.allTopics) {
     where += ` AND (topics = ','${topics.map(() => ' OR instr(topics, ?) > 0').join('')})`;
     params.push(...topics.map((topic) => `,${topic},`));
+  }
+  if (query.requiredTopic !== undefined) {
+    where += ` AND instr(topics, ?) > 0`;
+    params.push(`,${query.requiredTopic},`);
   }
   const areas = [...new Set(query.areas)];
   if (areas.length > 0) {

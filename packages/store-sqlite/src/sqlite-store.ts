@@ -6,6 +6,7 @@ import { toStoreFailure } from './errors.js';
 import { createLedgerMethods } from './ledger.js';
 import { openDatabase } from './open.js';
 import { resolveOptions, type SqliteStoreOptions } from './options.js';
+import { createPriorSendMethods } from './prior-sends.js';
 import { createPrivacyMethods } from './privacy.js';
 import { createReceiptMethods } from './receipts.js';
 import { createRunKeys, createRunMethods } from './runs.js';
@@ -59,6 +60,7 @@ export function createSqliteStore(options: SqliteStoreOptions): SqliteStore {
     ...createPrivacyMethods(ctx, wiper),
     ...createRunMethods(ctx),
     ...createLedgerMethods(ctx, keys),
+    ...createPriorSendMethods(ctx),
     ...createReceiptMethods(ctx),
     ...createChannelStateMethods(ctx),
     async backup(destination) {

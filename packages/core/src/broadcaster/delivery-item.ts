@@ -1,3 +1,4 @@
+import type { FollowUp } from '../channel/channel.js';
 import type { ClaimedDelivery } from '../store/run-store.js';
 
 /** A claimed delivery as a lane carries it through attempts. Holds the address: never emit it. */
@@ -19,6 +20,8 @@ export interface DeliveryItem {
   dueAt: number;
   /** Whether a retry happened after an error where the provider may already have accepted it. */
   ambiguous: boolean;
+  /** Set when the recipient already got an earlier message of this alert (a follow-up run). */
+  followUp?: FollowUp;
 }
 
 /** Turns a claimed ledger entry into a lane item. */

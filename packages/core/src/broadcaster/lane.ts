@@ -192,7 +192,14 @@ export class Lane {
       const options = pacer.begin(item.subscriberId, source.signal);
       options.runId = source.runId;
       options.deliveryId = item.deliveryId;
-      result = await this.channel.send(item.address, source.renderedFor(item.language), options);
+      // The options object is reused per worker: clear what the previous send set.
+      if (item.followUp !== undefined) options.followUp = item.followUp;
+      else delete options.followUp;
+      result = await this.channel.send(
+        item.address,
+        source.renderedFor(item.language, item.followUp !== undefined),
+        options,
+      );
     } catch {
       // The contract says send() resolves; a throw is a channel bug. Its error may hold personal
       // data, so only a generic code goes on.

@@ -1,4 +1,5 @@
-import type { RunStore } from '../store/run-store.js';
+import type { FollowUp } from '../channel/channel.js';
+import type { PriorSend, RunStore } from '../store/run-store.js';
 import type { Clock } from '../util/clock.js';
 import { DueHeap, toItem, type DeliveryItem } from './delivery-item.js';
 
@@ -38,6 +39,15 @@ export interface RunChannelOptions {
   clock: Clock;
   /** Reports a failed store call. */
   onError: (where: string, error: unknown) => void;
+  /** Set for a follow-up run: how to find each recipient's earlier message, and what to send them. */
+  followUp?: RunFollowUp | undefined;
+}
+
+/** A follow-up run's side of a channel: the thread and the rendered follow-up per language. */
+export interface RunFollowUp {
+  kind: FollowUp['kind'];
+  threadIds: readonly string[];
+  rendered: ReadonlyMap<string, unknown>;
 }
 
 /**
@@ -114,9 +124,35 @@ export class RunChannel {
     this.#finishedPromise = new Promise((resolve) => (this.#finished = resolve));
   }
 
-  /** The rendered message for a subscriber's language. */
-  renderedFor(language: string): unknown {
-    return this.#options.rendered.get(language) ?? this.#options.rendered.get(this.#options.fallbackLanguage);
+  /** The rendered message for a subscriber's language: the follow-up form for a follow-up delivery. */
+  renderedFor(language: string, followUp = false): unknown {
+    const rendered = followUp ? (this.#options.followUp?.rendered ?? this.#options.rendered) : this.#options.rendered;
+    return rendered.get(language) ?? rendered.get(this.#options.fallbackLanguage);
+  }
+
+  /** Attaches each claimed recipient's earlier message of the thread (a follow-up run only). */
+  async #withFollowUps(items: DeliveryItem[]): Promise<DeliveryItem[]> {
+    const followUp = this.#options.followUp;
+    if (followUp === undefined || items.length === 0) return items;
+    const page = await this.#options.store.priorSends({
+      channel: this.channel,
+      announcementIds: followUp.threadIds,
+      excludeRunId: this.runId,
+      subscriberIds: items.map((item) => item.subscriberId),
+      limit: items.length,
+    });
+    const bySubscriber = new Map<string, PriorSend>(page.sends.map((send) => [send.subscriberId, send]));
+    for (const item of items) {
+      const prior = bySubscriber.get(item.subscriberId);
+      if (prior === undefined) continue;
+      item.followUp = {
+        kind: followUp.kind,
+        previousAnnouncementId: prior.announcementId,
+        previousRevision: prior.revision,
+        ...(prior.providerMessageId === undefined ? {} : { previousMessageId: prior.providerMessageId }),
+      };
+    }
+    return items;
   }
 
   /** Rate-limit grants a send in `language` costs. */
@@ -240,7 +276,16 @@ export class RunChannel {
     const limit = this.#options.claimBatch;
     this.#options.store
       .claimDeliveries(this.runId, this.channel, limit)
-      .then((claimed) => {
+      .then(async (claimedRows) => {
+        let items: DeliveryItem[];
+        try {
+          items = await this.#withFollowUps(claimedRows.map(toItem));
+        } catch (error) {
+          // Without knowing who had the alert, a follow-up would go out as a first message.
+          this.#release(claimedRows.map((delivery) => delivery.deliveryId));
+          throw error;
+        }
+        const claimed = items;
         if (this.state !== 'running') {
           // Halted while the claim was on its way: these were never queued, give them back.
           this.#release(claimed.map((delivery) => delivery.deliveryId));
@@ -252,7 +297,7 @@ export class RunChannel {
           this.#buffer = this.#buffer.slice(this.#head);
           this.#head = 0;
         }
-        for (const delivery of claimed) this.#buffer.push(toItem(delivery));
+        for (const item of claimed) this.#buffer.push(item);
         if (claimed.length < limit) {
           // Empty for good if planning had finished before this claim; while planning goes on,
           // wait for the planner's next onPlanned() — unless it finished during the claim.

@@ -8,6 +8,7 @@ import type { FeedSync } from './feed-sync.js';
 import type { Lane } from './lane.js';
 import type { OutcomeWriter } from './outcome-writer.js';
 import { ProgressFeed, ProgressTracker } from './progress.js';
+import { followUpPlanFor, type FollowUpPlan } from './follow-up.js';
 import { planAudience } from './plan-audience.js';
 import type { QueueAhead } from './queue-ahead.js';
 import { buildReport } from './report.js';
@@ -138,7 +139,8 @@ export class RunExecution implements BroadcastRun {
     const { store, lanes } = this.#context;
     await Promise.resolve();
     const counts = await store.deliveryCounts(this.id);
-    const { sources, skipped } = await buildSources(this.#record, counts, this.#context, this.#abort.signal);
+    const followUp: FollowUpPlan | undefined = await followUpPlanFor(store, this.#record);
+    const { sources, skipped } = await buildSources(this.#record, counts, this.#context, this.#abort.signal, followUp);
     this.#sources = sources;
     this.#skipped = skipped;
     // A store that cannot take outcomes holds the sending back instead of growing memory.
@@ -156,6 +158,7 @@ export class RunExecution implements BroadcastRun {
           this.#record.audiences.find((audience) => audience.channel === source.channel)!,
           this.#record.plan[source.channel] ?? { cursor: undefined, done: false },
           this.#context,
+          followUp,
         ),
       ),
     );

@@ -4,7 +4,8 @@ import type { AnyChannel } from '../channel/channel.js';
 import type { DeliveryCounts, RunRecord } from '../store/run-store.js';
 import type { RunContext } from './run-execution.js';
 import { isParallel } from './parallel-channel.js';
-import { RunChannel } from './run-channel.js';
+import { changesBetween, markFollowUp, type FollowUpPlan } from './follow-up.js';
+import { RunChannel, type RunFollowUp } from './run-channel.js';
 
 /** The channels of a run that can deliver here, and those that cannot with the reason. */
 export interface RunSources {
@@ -23,12 +24,14 @@ export interface RunSources {
  * @param counts - The ledger counts so far (a resumed run).
  * @param context - The broadcaster's context.
  * @param signal - Aborts the run's sends on cancel.
+ * @param plan - For a follow-up run: its kind and thread, to render the follow-up form too.
  */
 export async function buildSources(
   record: RunRecord,
   counts: readonly DeliveryCounts[],
   context: RunContext,
   signal: AbortSignal,
+  plan?: FollowUpPlan,
 ): Promise<RunSources> {
   const { store, clock, lanes, channels } = context;
   const announcement = record.announcement;
@@ -44,11 +47,20 @@ export async function buildSources(
     }
     let rendered: Map<string, unknown>;
     let costs: Map<string, number> | undefined;
+    let followUp: RunFollowUp | undefined;
     try {
       rendered = new Map<string, unknown>();
       for (const language of languagesOf(announcement))
         rendered.set(language, await channel.render(announcement, language));
       costs = costsOf(channel, rendered);
+      if (plan !== undefined) {
+        followUp = {
+          kind: plan.kind,
+          threadIds: plan.threadIds,
+          rendered: await renderFollowUps(channel, announcement, plan),
+        };
+        costs = maxCosts(costs, costsOf(channel, followUp.rendered));
+      }
     } catch (error) {
       skipped.set(audience.channel, 'RENDER_FAILED');
       context.emit({
@@ -74,6 +86,7 @@ export async function buildSources(
       clock,
       notify: () => lane.notify(),
       onError: context.onStoreError,
+      followUp,
     });
     const existing = counts.find((entry) => entry.channel === audience.channel);
     if (existing) {
@@ -87,6 +100,41 @@ export async function buildSources(
     sources.push(source);
   }
   return { sources, skipped };
+}
+
+/**
+ * The follow-up form per language: the channel's `renderFollowUp()`, or its `render()` of the
+ * announcement with each headline marked "Aggiornamento: " / "Revocata: ".
+ */
+async function renderFollowUps(
+  channel: AnyChannel,
+  announcement: RunRecord['announcement'],
+  plan: FollowUpPlan,
+): Promise<Map<string, unknown>> {
+  const rendered = new Map<string, unknown>();
+  const changes = plan.kind === 'cancel' ? [] : changesBetween(plan.previous, announcement);
+  const marked = channel.renderFollowUp ? announcement : markFollowUp(announcement, plan.kind);
+  for (const language of languagesOf(announcement)) {
+    rendered.set(
+      language,
+      channel.renderFollowUp
+        ? await channel.renderFollowUp(announcement, language, { kind: plan.kind, previous: plan.previous, changes })
+        : await channel.render(marked, language),
+    );
+  }
+  return rendered;
+}
+
+/** The higher cost of each language of two cost maps. */
+function maxCosts(
+  a: Map<string, number> | undefined,
+  b: Map<string, number> | undefined,
+): Map<string, number> | undefined {
+  if (a === undefined) return b;
+  if (b === undefined) return a;
+  const merged = new Map(a);
+  for (const [language, cost] of b) merged.set(language, Math.max(cost, merged.get(language) ?? 1));
+  return merged;
 }
 
 /**

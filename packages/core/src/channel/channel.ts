@@ -107,6 +107,57 @@ export interface SendOptions {
   runId?: string;
   /** The ledger's id of this delivery, set by the broadcaster (see `runId`). */
   deliveryId?: string;
+  /**
+   * Set when this delivery follows up an earlier message of the same alert to the same recipient
+   * (an update or a cancel reaching someone the alert already reached): what kind, and the
+   * provider's id of the message the recipient has. A channel that can change a sent message
+   * (Telegram's `editMessageText`) edits it; others send the rendered follow-up as a new message.
+   * Absent for first messages.
+   */
+  followUp?: FollowUp;
+}
+
+/** What a follow-up is: a changed alert (`update`) or an alert called off (`cancel`). */
+export type FollowUpKind = 'update' | 'cancel';
+
+/**
+ * One recipient's earlier message of an alert, which a follow-up delivery continues. Read from
+ * the delivery ledger: the recipient's most recent `sent` delivery of the alert's thread (the
+ * announcement's own id and the ids it `references`).
+ */
+export interface FollowUp {
+  readonly kind: FollowUpKind;
+  /** The provider's id of that earlier message, when the channel reported one. */
+  readonly previousMessageId?: string;
+  /** The announcement id of the earlier message. */
+  readonly previousAnnouncementId: string;
+  /** The revision the recipient got last. */
+  readonly previousRevision: number;
+}
+
+/** A field of an announcement that a follow-up may name as changed. */
+export type AnnouncementChange =
+  | 'severity'
+  | 'colorCode'
+  | 'urgency'
+  | 'certainty'
+  | 'event'
+  | 'headline'
+  | 'body'
+  | 'instruction'
+  | 'areas'
+  | 'effective'
+  | 'expires'
+  | 'links'
+  | 'image';
+
+/** What `renderFollowUp()` is told about the follow-up it renders. */
+export interface FollowUpContext {
+  readonly kind: FollowUpKind;
+  /** The latest earlier announcement of the thread, when the store still has it. */
+  readonly previous: Announcement | undefined;
+  /** What changed since `previous` (empty for a cancel, or when `previous` is unknown). */
+  readonly changes: readonly AnnouncementChange[];
 }
 
 /**
@@ -133,6 +184,23 @@ export interface Channel<Rendered = unknown> {
    * Throws only for programmer errors; content the channel cannot represent must be shortened.
    */
   render(announcement: Announcement, language: string): Rendered | Promise<Rendered>;
+  /**
+   * Renders the follow-up sent to recipients the alert already reached (an update or a cancel),
+   * once per language like `render()`. Without it the broadcaster calls `render()` with each
+   * headline prefixed "Aggiornamento: " or "Revocata: " (in the content's language), so every
+   * channel marks a follow-up clearly. `send()` then gets `SendOptions.followUp`.
+   *
+   * @param announcement - The update or cancel.
+   * @param language - The language to render.
+   * @param context - Its kind, the previous announcement and what changed.
+   * @returns The channel's message.
+   * @defaultValue the prefixed `render()`
+   * @example
+   * ```ts
+   * renderFollowUp: (a, lang, { kind, changes }) => ({ text: `${kind}: ${changes.join(', ')}` })
+   * ```
+   */
+  renderFollowUp?(announcement: Announcement, language: string, context: FollowUpContext): Rendered | Promise<Rendered>;
   /** Sends one message to one address. Resolves to a result, never rejects for provider errors. */
   send(address: string, rendered: Rendered, options: SendOptions): Promise<SendResult>;
   /**

@@ -13,7 +13,19 @@ export interface AudienceQuery {
   areas: readonly string[];
   /** Send regardless of the subscriber's topics (emergencies, when configured). */
   allTopics: boolean;
+  /**
+   * A topic the subscriber must hold, whatever else matches: exercises and tests go only to
+   * subscribers who opted in with {@link EXERCISE_TOPIC}. A subscriber with no topics (who gets
+   * everything) does not hold it. @defaultValue none
+   */
+  requiredTopic?: string;
 }
+
+/**
+ * The topic a subscriber holds to receive exercises and tests (`status: 'exercise'` or `'test'`):
+ * `esercitazioni`. Nobody else ever receives them, not even subscribers with no topic choice.
+ */
+export const EXERCISE_TOPIC = 'esercitazioni';
 
 /**
  * The reference audience rule: active, on the channel, topics and areas overlapping (or empty).
@@ -27,6 +39,7 @@ export function matchesAudience(
   query: AudienceQuery,
 ): boolean {
   if (subscriber.status !== 'active' || subscriber.channel !== query.channel) return false;
+  if (query.requiredTopic !== undefined && !subscriber.topics.includes(query.requiredTopic)) return false;
   const topicsOk =
     query.allTopics ||
     subscriber.topics.length === 0 ||
@@ -71,13 +84,24 @@ export function isEmergency(announcement: Pick<Announcement, 'severity' | 'color
 }
 
 /**
- * Builds the audience of one channel for an announcement.
+ * Builds the audience of one channel for an announcement. An exercise or test
+ * (`status` other than `actual`) goes only to subscribers holding {@link EXERCISE_TOPIC}.
  *
  * @param announcement - The announcement.
  * @param channel - The channel name.
  * @param emergencyReachesAll - Whether emergencies ignore topic choices.
  */
 export function audienceFor(announcement: Announcement, channel: string, emergencyReachesAll: boolean): AudienceQuery {
+  if (announcement.status !== 'actual') {
+    // An exercise reaches only those who asked for exercises, emergency or not.
+    return {
+      channel,
+      topics: [EXERCISE_TOPIC],
+      areas: announcement.areas,
+      allTopics: false,
+      requiredTopic: EXERCISE_TOPIC,
+    };
+  }
   return {
     channel,
     topics: announcement.topics,

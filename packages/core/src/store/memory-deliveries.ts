@@ -1,10 +1,17 @@
 import { MemoryLedger, STATUS_CODES } from './memory-ledger.js';
 import { positionOf, runState, ERASED, type MemoryRun, type MemoryState } from './memory-state.js';
-import type { ClaimedDelivery, DeliveryCounts, DeliveryStatus, RunStore } from './run-store.js';
+import { ConfigError } from '../errors.js';
+import type { ClaimedDelivery, DeliveryCounts, DeliveryStatus, PriorSend, RunStore } from './run-store.js';
 
 type DeliveryMethods = Pick<
   RunStore,
-  'appendDeliveries' | 'claimDeliveries' | 'recordOutcomes' | 'releaseClaims' | 'closePending' | 'deliveryCounts'
+  | 'appendDeliveries'
+  | 'claimDeliveries'
+  | 'recordOutcomes'
+  | 'releaseClaims'
+  | 'closePending'
+  | 'deliveryCounts'
+  | 'priorSends'
 >;
 
 /** A run's ledger for one channel, made on first use. */
@@ -70,7 +77,13 @@ export function createMemoryDeliveryMethods(state: MemoryState): DeliveryMethods
         state.runs
           .get(outcome.runId)
           ?.ledgers.get(outcome.channel)
-          ?.record(parseDeliveryId(outcome.deliveryId), outcome.status, outcome.attempts, outcome.code);
+          ?.record(
+            parseDeliveryId(outcome.deliveryId),
+            outcome.status,
+            outcome.attempts,
+            outcome.code,
+            outcome.providerMessageId,
+          );
       }
     },
     async releaseClaims(runId, options) {
@@ -91,6 +104,40 @@ export function createMemoryDeliveryMethods(state: MemoryState): DeliveryMethods
     },
     async deliveryCounts(runId) {
       return [...runState(state, runId).ledgers].map(([channel, ledger]) => countsOf(channel, ledger));
+    },
+    async priorSends(query) {
+      if (!Number.isInteger(query.limit) || query.limit < 1)
+        throw new ConfigError('Invalid priorSends limit: must be a positive integer', ['limit']);
+      const after = query.cursor === undefined ? -1 : Number(query.cursor);
+      if (!Number.isInteger(after))
+        throw new ConfigError('Invalid priorSends cursor: not one this store made', ['cursor']);
+      const only =
+        query.subscriberIds === undefined ? undefined : new Set(query.subscriberIds.map((id) => positionOf(state, id)));
+      const latest = new Map<number, PriorSend>();
+      // Runs are kept in creation order: a later run's send replaces an earlier one's.
+      for (const run of state.runs.values()) {
+        const { record } = run;
+        if (record.id === query.excludeRunId || !query.announcementIds.includes(record.announcement.id)) continue;
+        const ledger = run.ledgers.get(query.channel);
+        ledger?.forEachSent((position, index) => {
+          if (position <= after || (only !== undefined && !only.has(position))) return;
+          const messageId = ledger.messageIds.get(index);
+          latest.set(position, {
+            subscriberId: String(position + 1),
+            runId: record.id,
+            announcementId: record.announcement.id,
+            revision: record.announcement.revision,
+            ...(messageId === undefined ? {} : { providerMessageId: messageId }),
+          });
+        });
+      }
+      const positions = [...latest.keys()].sort((a, b) => a - b);
+      const page = positions.slice(0, query.limit);
+      const last = page.at(-1);
+      return {
+        sends: page.map((position) => latest.get(position)!),
+        next: positions.length > query.limit && last !== undefined ? String(last) : undefined,
+      };
     },
   };
 }

@@ -36,6 +36,8 @@ export class MemoryLedger {
   #index: Map<number, number> | undefined;
   readonly counts = new Array<number>(STATUS_CODES.length).fill(0);
   readonly codes = new Map<number, string>();
+  /** Provider message ids of sent deliveries, by index (for follow-ups). */
+  readonly messageIds = new Map<number, string>();
   ambiguousCount = 0;
 
   get length(): number {
@@ -87,13 +89,27 @@ export class MemoryLedger {
   }
 
   /** Writes a final outcome. Ignored when the index is unknown or already final. */
-  record(index: number, status: DeliveryStatus, attempts: number, code: string | undefined): void {
+  record(
+    index: number,
+    status: DeliveryStatus,
+    attempts: number,
+    code: string | undefined,
+    providerMessageId?: string,
+  ): void {
     if (index < 0 || index >= this.#length) return;
     const current = this.#status[index]!;
     if (current !== PENDING && current !== CLAIMED) return;
     this.#setStatus(index, statusCode(status));
     this.#attempts[index] = Math.min(255, attempts);
     if (code !== undefined) this.codes.set(index, code);
+    if (providerMessageId !== undefined && status === 'sent') this.messageIds.set(index, providerMessageId);
+  }
+
+  /** Calls `each` with the subscriber position and index of every `sent` delivery. */
+  forEachSent(each: (subscriber: number, index: number) => void): void {
+    const sent = statusCode('sent');
+    for (let index = 0; index < this.#length; index++)
+      if (this.#status[index] === sent) each(this.#subscribers[index]!, index);
   }
 
   /** Returns claimed deliveries to pending; all of them when `indices` is omitted. */

@@ -73,6 +73,39 @@ export interface DeliveryOutcome {
   at: number;
 }
 
+/**
+ * Which earlier sends a follow-up looks for: the `sent` deliveries on one channel of the runs of
+ * an alert's thread (the announcement ids given), except the follow-up's own run.
+ */
+export interface PriorSendsQuery {
+  channel: string;
+  /** The thread: runs whose announcement has one of these ids count. */
+  announcementIds: readonly string[];
+  /** The follow-up's own run, never counted. */
+  excludeRunId: string;
+  /** Only these subscribers (a claimed batch); when absent, every recipient, in pages. */
+  subscriberIds?: readonly string[];
+  /** Opaque cursor from the previous page; `undefined` first. */
+  cursor?: string | undefined;
+  /** Most rows to return. */
+  limit: number;
+}
+
+/** One recipient's most recent `sent` delivery of a thread (from its most recently created run). */
+export interface PriorSend {
+  subscriberId: string;
+  runId: string;
+  announcementId: string;
+  revision: number;
+  providerMessageId?: string;
+}
+
+/** One page of prior sends, in a stable subscriber order. `next` is `undefined` when done. */
+export interface PriorSendsPage {
+  sends: PriorSend[];
+  next: string | undefined;
+}
+
 /** Counts of one channel of one run. */
 export interface DeliveryCounts {
   channel: string;
@@ -135,6 +168,13 @@ export interface RunStore {
     channel?: string,
   ): Promise<number>;
   deliveryCounts(runId: string): Promise<DeliveryCounts[]>;
+  /**
+   * The ledger's memory of who got an alert: per subscriber, the most recent `sent` delivery of
+   * any run of the thread (the run created last wins), with its provider message id and the
+   * revision it carried. Follow-ups (updates, cancels) are planned from it and told what to edit.
+   * Pages are in a stable subscriber order; with `subscriberIds`, only those (one page).
+   */
+  priorSends(query: PriorSendsQuery): Promise<PriorSendsPage>;
   /**
    * Takes or renews the exclusive right to deliver a run. Succeeds when nobody holds it, the
    * holder is `owner`, or the holder's lease expired before `now`.

@@ -9,6 +9,7 @@ import { describePrivacyContract } from './store-contract/privacy.js';
 import { describeBadInputContract } from './store-contract/bad-input.js';
 import { describeReceiptContract } from './store-contract/receipts.js';
 import { describeChannelStateContract } from './store-contract/channel-state.js';
+import { describePriorSendsContract } from './store-contract/prior-sends.js';
 
 export type { StoreContractContext, StoreContractSetup } from './store-contract/harness.js';
 
@@ -45,5 +46,6 @@ export function describeStoreContract(
     describeBadInputContract(harness);
     describeReceiptContract(harness);
     describeChannelStateContract(harness);
+    describePriorSendsContract(harness);
   });
 }

@@ -5,7 +5,7 @@ import type { Store } from '../../store/run-store.js';
 import { consent, drainAudience, input, seededRandom, subset, type StoreHarness } from './harness.js';
 
 const CHANNELS = ['telegram', 'whatsapp', 'push'] as const;
-const TOPICS = ['meteo', 'viabilita', 'eventi', 'lavori', 'protezione-civile'] as const;
+const TOPICS = ['meteo', 'viabilita', 'eventi', 'lavori', 'protezione-civile', 'esercitazioni'] as const;
 const AREAS = ['centro', 'smia', 'paradiso', 'san-giuseppe'] as const;
 const PAGE_SIZES = [1, 7, 64, 1000] as const;
 
@@ -46,6 +46,8 @@ function randomQuery(random: () => number): AudienceQuery {
     topics: subset(random, TOPICS, 0.3),
     areas: random() < 0.4 ? [] : subset(random, AREAS, 0.4),
     allTopics: random() < 0.2,
+    // One query in four is an exercise's: only holders of a topic (whatever else matches).
+    ...(random() < 0.25 ? { requiredTopic: TOPICS[Math.floor(random() * TOPICS.length)]! } : {}),
   };
 }
 

@@ -1,0 +1,220 @@
+import { describe, expect, it } from 'vitest';
+import type { Channel, FollowUp, FollowUpContext, SendOptions } from '../channel/channel.js';
+import type { Announcement } from '../domain/announcement.js';
+import { EXERCISE_TOPIC } from '../domain/audience.js';
+import { createMemoryStore } from '../store/memory-store.js';
+import type { Store } from '../store/run-store.js';
+import { sampleAnnouncement } from '../testing/fixtures.js';
+import { createSandboxChannel, type SandboxChannelMessage } from '../testing/sandbox-channel.js';
+import { IMPORT_CONSENT, seedSubscribers } from '../test-support/seed.js';
+import { changesBetween, markFollowUp } from './follow-up.js';
+import { createBroadcaster } from './create-broadcaster.js';
+
+interface Sent {
+  address: string;
+  text: string;
+  followUp: FollowUp | undefined;
+  messageId: string;
+}
+
+/** A sandbox that keeps the text and the follow-up of every send; `refuse` fails chosen sends. */
+function recordingChannel(options: { refuse?: (address: string, text: string) => boolean; followUps?: boolean } = {}) {
+  const sandbox = createSandboxChannel();
+  const sent: Sent[] = [];
+  const contexts: FollowUpContext[] = [];
+  const channel: Channel<SandboxChannelMessage> = {
+    name: sandbox.name,
+    limits: sandbox.limits,
+    addressSchema: sandbox.addressSchema,
+    render: (announcement, language) => sandbox.render(announcement, language),
+    async send(address, rendered, sendOptions: SendOptions) {
+      if (options.refuse?.(address, rendered.text)) {
+        const { ChannelError } = await import('../channel/channel-error.js');
+        return { ok: false, error: new ChannelError('MESSAGE_REJECTED', 'refused by the test') };
+      }
+      const result = await sandbox.send(address, rendered, sendOptions);
+      if (result.ok)
+        sent.push({
+          address,
+          text: rendered.text,
+          followUp: sendOptions.followUp,
+          messageId: result.providerMessageId!,
+        });
+      return result;
+    },
+  };
+  if (options.followUps) {
+    channel.renderFollowUp = (announcement: Announcement, language: string, context: FollowUpContext) => {
+      contexts.push(context);
+      return { ...sandbox.render(announcement, language), text: `[${context.kind}: ${context.changes.join(',')}]` };
+    };
+  }
+  return { channel, sent, contexts };
+}
+
+const alert = (overrides: Partial<Parameters<typeof sampleAnnouncement>[0]> = {}): Announcement =>
+  sampleAnnouncement({
+    id: 'frana-smia',
+    severity: 'moderate',
+    topics: ['protezione-civile'],
+    content: { it: { headline: 'Frana sulla strada per Smia', body: 'Strada chiusa.' } },
+    ...overrides,
+  });
+
+async function addresses(store: Store, ids: readonly string[]): Promise<string[]> {
+  const found = await Promise.all(ids.map((id) => store.getSubscriber(id)));
+  return found.map((subscriber) => subscriber!.address);
+}
+
+describe('follow-ups: updates and cancels reach everyone the first message reached', () => {
+  it('an update goes to the earlier recipients as a marked follow-up and to the others as a first message; a cancel only to those reached', async () => {
+    const store = createMemoryStore();
+    const ids = await seedSubscribers(store, 5, { topics: ['protezione-civile'] });
+    let refusing = true;
+    const { channel, sent } = recordingChannel({ refuse: (address) => refusing && address === 'addr-4' });
+    const broadcaster = createBroadcaster({ store, channels: [channel] });
+
+    const first = await (await broadcaster.publish(alert())).done;
+    expect(first.channels[0]).toMatchObject({ sent: 4, failed: 1 });
+    // After the alert: one citizen changes topics (the alert reached them: they must hear the rest),
+    // one subscribes.
+    await store.updateSubscriber(ids[2]!, { topics: ['eventi'] }, IMPORT_CONSENT);
+    await store.subscribe(
+      { channel: 'sandbox', address: 'late', topics: ['protezione-civile'], areas: [], language: 'it' },
+      IMPORT_CONSENT,
+    );
+    sent.length = 0;
+    refusing = false;
+
+    const update = alert({
+      revision: 2,
+      severity: 'severe',
+      content: { it: { headline: 'Frana: evacuate via Smia', body: 'Strada chiusa, evacuazione.' } },
+    });
+    const second = await (await broadcaster.publish(update)).done;
+    expect(second.channels[0]!.sent).toBe(6);
+    const followUps = sent.filter((entry) => entry.followUp !== undefined);
+    expect(followUps.map((entry) => entry.address).sort()).toEqual(['addr-0', 'addr-1', 'addr-2', 'addr-3']);
+    for (const entry of followUps) {
+      expect(entry.text.startsWith('Aggiornamento: Frana: evacuate')).toBe(true);
+      expect(entry.followUp).toMatchObject({
+        kind: 'update',
+        previousAnnouncementId: 'frana-smia',
+        previousRevision: 1,
+      });
+      expect(entry.followUp!.previousMessageId).toMatch(/^sandbox-/);
+    }
+    const firsts = sent.filter((entry) => entry.followUp === undefined);
+    expect(firsts.map((entry) => entry.address).sort()).toEqual(['addr-4', 'late']);
+    expect(firsts.every((entry) => entry.text.startsWith('Frana: evacuate'))).toBe(true);
+    const revision2 = new Map(sent.map((entry) => [entry.address, entry.messageId]));
+    sent.length = 0;
+
+    // Someone subscribing after the update does not get a cancel of an alert they never saw.
+    await store.subscribe(
+      { channel: 'sandbox', address: 'later', topics: ['protezione-civile'], areas: [], language: 'it' },
+      IMPORT_CONSENT,
+    );
+    const cancel = alert({
+      id: 'frana-smia-revoca',
+      type: 'cancel',
+      references: ['frana-smia'],
+      severity: 'minor',
+      content: { it: { headline: 'Frana: strada riaperta' } },
+    });
+    const third = await (await broadcaster.publish(cancel)).done;
+    expect(third.channels[0]!.sent).toBe(6);
+    expect(sent.map((entry) => entry.address).sort()).toEqual([
+      'addr-0',
+      'addr-1',
+      'addr-2',
+      'addr-3',
+      'addr-4',
+      'late',
+    ]);
+    for (const entry of sent) {
+      expect(entry.text.startsWith('Revocata: Frana: strada riaperta')).toBe(true);
+      // The message the recipient has now: revision 2's.
+      expect(entry.followUp).toMatchObject({ kind: 'cancel', previousRevision: 2 });
+      expect(entry.followUp!.previousMessageId).toBe(revision2.get(entry.address));
+    }
+    // The ledger knows who got which revision.
+    const prior = await store.priorSends({
+      channel: 'sandbox',
+      announcementIds: ['frana-smia'],
+      excludeRunId: 'none',
+      limit: 100,
+    });
+    expect(prior.sends.every((send) => send.revision === 2)).toBe(true);
+    expect(
+      await addresses(
+        store,
+        prior.sends.map((send) => send.subscriberId),
+      ),
+    ).toHaveLength(6);
+    await broadcaster.close();
+  });
+
+  it('tells a channel with renderFollowUp what changed, and renders it once per language', async () => {
+    const store = createMemoryStore();
+    await seedSubscribers(store, 3, { topics: ['protezione-civile'] });
+    const { channel, sent, contexts } = recordingChannel({ followUps: true });
+    const broadcaster = createBroadcaster({ store, channels: [channel] });
+    await (
+      await broadcaster.publish(alert())
+    ).done;
+    await (
+      await broadcaster.publish(
+        alert({
+          revision: 2,
+          colorCode: 'arancione',
+          content: { it: { headline: 'Frana sulla strada per Smia', body: 'Evacuate.' } },
+        }),
+      )
+    ).done;
+    expect(contexts).toHaveLength(1);
+    expect(contexts[0]!.changes).toEqual(['colorCode', 'body']);
+    expect(contexts[0]!.previous?.revision).toBe(1);
+    expect(sent.slice(3).map((entry) => entry.text)).toEqual(Array(3).fill('[update: colorCode,body]'));
+    await broadcaster.close();
+  });
+});
+
+describe('exercise mode', () => {
+  it('an exercise reaches only subscribers who hold the exercise topic, emergency or not', async () => {
+    const store = createMemoryStore();
+    await seedSubscribers(store, 3, { topics: [], prefix: 'everything-' });
+    await seedSubscribers(store, 2, { topics: ['protezione-civile'], prefix: 'civil-' });
+    await seedSubscribers(store, 2, { topics: [EXERCISE_TOPIC], prefix: 'staff-' });
+    const { channel, sent } = recordingChannel();
+    const broadcaster = createBroadcaster({ store, channels: [channel], emergencyReachesAll: true });
+    const estimate = await broadcaster.estimate(alert({ status: 'exercise', severity: 'extreme' }));
+    expect(estimate.channels[0]!.recipients).toBe(2);
+    await (
+      await broadcaster.publish(alert({ status: 'exercise', severity: 'extreme' }))
+    ).done;
+    expect(sent.map((entry) => entry.address).sort()).toEqual(['staff-0', 'staff-1']);
+    await broadcaster.close();
+  });
+});
+
+describe('unit: follow-up helpers', () => {
+  it('marks each language once', () => {
+    const marked = markFollowUp(
+      sampleAnnouncement({ content: { it: { headline: 'Allerta' }, en: { headline: 'Alert' } } }),
+      'cancel',
+    );
+    expect(marked.content.it!.headline).toBe('Revocata: Allerta');
+    expect(marked.content.en!.headline).toBe('Cancelled: Alert');
+    expect(markFollowUp(marked, 'cancel').content.it!.headline).toBe('Revocata: Allerta');
+  });
+
+  it('names what changed', () => {
+    const before = alert();
+    expect(changesBetween(before, before)).toEqual([]);
+    expect(changesBetween(before, { ...before, expires: '2026-12-07T10:00:00+01:00', areas: ['smia'] })).toEqual([
+      'areas',
+      'expires',
+    ]);
+  });
+});

@@ -11,6 +11,25 @@ const slug = z
   .string()
   .regex(/^[a-z0-9][a-z0-9-]*$/, 'must be lower-case letters, digits and dashes, e.g. "protezione-civile"');
 
+const LANGUAGE_RULE = 'must be a language tag such as "it" or "en"';
+
+/**
+ * A BCP 47 tag in its canonical case (`IT` → `it`, `en-gb` → `en-GB`), so that a subscriber's
+ * language matches the announcement's content keys however a contact list spelled it.
+ */
+export const languageTag = z
+  .string()
+  .max(35, LANGUAGE_RULE)
+  .regex(/^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*$/, LANGUAGE_RULE)
+  .transform((tag, context) => {
+    try {
+      return Intl.getCanonicalLocales(tag)[0] ?? tag;
+    } catch {
+      context.addIssue({ code: 'custom', message: LANGUAGE_RULE });
+      return z.NEVER;
+    }
+  });
+
 /** Input to add or re-subscribe one address on one channel. */
 export const subscriberInputSchema = z.object({
   /** Channel name, e.g. `telegram`. */
@@ -22,11 +41,7 @@ export const subscriberInputSchema = z.object({
   /** Area slugs; empty means "the whole comune". */
   areas: z.array(slug).max(200, 'must hold at most 200 areas').default([]),
   /** Preferred language tag. */
-  language: z
-    .string()
-    .min(2, 'must be a language tag such as "it" or "en"')
-    .max(35, 'must be a language tag such as "it" or "en"')
-    .default('it'),
+  language: languageTag.default('it'),
   /** Optional id grouping one citizen's several addresses (reserved for later use). */
   citizenId: z.string().max(128, 'must be at most 128 characters').optional(),
 });

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { ConfigError } from '../errors.js';
 import {
   CONSENT_METHODS,
+  languageTag,
   SUBSCRIBER_STATUSES,
   subscriberInputSchema,
   type SubscriberInput,
@@ -65,16 +66,14 @@ export function isSubscriberImportError(value: unknown): value is SubscriberImpo
 }
 
 // The domain schema, tightened where a store would otherwise keep junk: a NUL or a line break
-// in an address, a number as a language.
+// in an address. Languages come out in their canonical case (`IT` → `it`).
 const address = subscriberInputSchema.shape.address.refine(
   // eslint-disable-next-line no-control-regex -- finding control characters is the point
   (value) => !/[\u0000-\u001f\u007f]/.test(value),
   'must not contain control characters',
 );
-const language = z
-  .string()
-  .regex(/^[A-Za-z]{2,8}(-[A-Za-z0-9]{1,8})*$/, 'must be a language tag such as "it" or "de-CH"');
-const inputSchema = subscriberInputSchema.extend({ address, language: language.default('it') });
+const language = languageTag;
+const inputSchema = subscriberInputSchema.extend({ address });
 const patchSchema = z.object({
   topics: subscriberInputSchema.shape.topics.unwrap().optional(),
   areas: subscriberInputSchema.shape.areas.unwrap().optional(),

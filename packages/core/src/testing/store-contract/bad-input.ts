@@ -21,6 +21,7 @@ const badSubscribers: Array<[string, Record<string, unknown>, string]> = [
   ['topics as a string', { ...input('chat-1'), topics: 'meteo' }, 'topics'],
   ['an area with capitals', { ...input('chat-1', { areas: [`${SECRET}`] }) }, 'areas.0'],
   ['a number as language', { ...input('chat-1'), language: 5 }, 'language'],
+  ['a language name instead of a tag', { ...input('chat-1'), language: 'italiano' }, 'language'],
   ['a missing channel', { address: 'chat-1', topics: [], areas: [], language: 'it' }, 'channel'],
   ['a channel the store was not given', { ...input('chat-1', { channel: 'fax' }) }, 'channel'],
 ];

@@ -37,6 +37,15 @@ export function describeSubscriberContract(harness: StoreHarness): void {
       expect(Date.parse(events[0]!.at)).toBe(Date.parse('2026-03-01T10:00:00.000Z'));
     });
 
+    it('stores a language tag in its canonical case, so it matches the content keys', async () => {
+      const { store } = harness;
+      const upper = await store.subscribe(input('chat-it', { language: 'IT' }), consent());
+      const region = await store.subscribe(input('chat-gb', { language: 'en-gb' }), consent());
+      expect(upper.language).toBe('it');
+      expect(region.language).toBe('en-GB');
+      expect((await store.getSubscriber(region.id))?.language).toBe('en-GB');
+    });
+
     it('keeps the same address on different channels apart', async () => {
       const { store } = harness;
       const a = await store.subscribe(input('same', { channel: 'telegram' }), consent());

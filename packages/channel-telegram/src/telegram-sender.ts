@@ -12,6 +12,7 @@ import { z } from 'zod';
 import { chatIdParam, telegramAddressSchema } from './address.js';
 import { createBotApi } from './bot-api.js';
 import { classify, type TelegramTarget } from './classify.js';
+import { editRefusal } from './edit.js';
 import { telegramChannelOptionsSchema, type TelegramChannelOptions } from './options.js';
 import { renderTelegramMessage, type TelegramMessage, type TelegramMessagePart } from './render.js';
 
@@ -118,11 +119,42 @@ export function createTelegramSender(options: TelegramChannelOptions, profile: S
         timeZone: resolved.timeZone,
       });
     },
+    // The follow-up is the announcement rendered as its kind: the badge says AGGIORNAMENTO or ANNULLATO.
+    renderFollowUp(announcement: Announcement, language: string, { kind }): TelegramMessage {
+      return renderTelegramMessage({ ...announcement, type: kind }, language, {
+        silentBelow: resolved.silentBelow,
+        timeZone: resolved.timeZone,
+      });
+    },
     // A split message is several requests against Telegram's limit, not one.
     cost: (rendered: TelegramMessage) => rendered.parts.length,
-    async send(address, rendered, { signal, nextRequest }): Promise<SendResult> {
+    async send(address, rendered, { signal, nextRequest, followUp }): Promise<SendResult> {
       const progress = progressByMessage.get(rendered)?.get(address) ?? { sent: 0, firstMessageId: undefined };
-      const start = progress.sent;
+      let start = progress.sent;
+      const only = rendered.parts.length === 1 ? rendered.parts[0] : undefined;
+      if (start === 0 && followUp?.previousMessageId !== undefined && only?.method === 'sendMessage') {
+        // The recipient has the alert already: change that message rather than add one.
+        if (signal.aborted) return { ok: false, error: new ChannelError('NETWORK_ERROR', 'The send was aborted') };
+        const params = paramsFor(address, only, rendered.silent);
+        delete params.disable_notification;
+        delete params.allow_paid_broadcast;
+        params.message_id = Number(followUp.previousMessageId);
+        const exchange = await api.call('editMessageText', params);
+        const refusal = editRefusal(exchange);
+        if (refusal === 'not-modified') return { ok: true, providerMessageId: followUp.previousMessageId };
+        if (refusal === undefined) {
+          const outcome = classify(exchange, profile.target);
+          if (!outcome.ok) return { ok: false, error: outcome.error };
+          return { ok: true, providerMessageId: followUp.previousMessageId };
+        }
+        // Deleted, too old or not text: the follow-up goes as a new message, paced like any request.
+        try {
+          await (nextRequest ? nextRequest() : sleep(clock, partIntervalMs, signal));
+        } catch {
+          return { ok: false, error: new ChannelError('NETWORK_ERROR', 'The send was aborted') };
+        }
+        start = 0;
+      }
       for (let index = start; index < rendered.parts.length; index++) {
         if (index > start) {
           try {

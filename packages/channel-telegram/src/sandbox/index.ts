@@ -15,7 +15,7 @@ export {
 export { DEFAULT_SANDBOX_LIMITS, type LimitScope, type SandboxLimits } from './sandbox-limits.js';
 export type { SandboxFaults } from './sandbox-network.js';
 export type { SandboxChatControls } from './sandbox-controls.js';
-export type { SandboxBot, SandboxCallbackAnswer, SandboxMessage } from './sandbox-methods.js';
+export type { SandboxBot, SandboxCallbackAnswer, SandboxEdit, SandboxMessage } from './sandbox-methods.js';
 export type { SandboxUsers, SimulatedUser } from './sandbox-users.js';
 export type { SandboxWebhook, UpdateDelivery } from './sandbox-updates.js';
 export { parseTelegramHtml, type HtmlParseResult } from './telegram-html.js';

@@ -49,7 +49,21 @@ export interface ChatRegistry {
   lastMessageId(chatId: number): number;
   /** Reply markups of messages that have one, for editMessageReplyMarkup. */
   readonly markups: Map<string, string>;
+  /** What each sent message holds now, by `chatId:messageId`, for editMessageText. */
+  readonly contents: Map<string, SentContent>;
   clear(): void;
+}
+
+/** A message as the chat shows it now: what editMessageText may change. */
+export interface SentContent {
+  method: 'sendMessage' | 'sendPhoto';
+  /** The `text` (or caption) parameter as last received, and its parse mode. */
+  raw: string;
+  parseMode: string | undefined;
+  /** When it was sent (clock ms): old messages can no longer be edited. */
+  sentAt: number;
+  /** The user deleted it. */
+  deleted: boolean;
 }
 
 const NOT_FOUND: ApiErrorBody = { ok: false, error_code: 400, description: 'Bad Request: chat not found' };
@@ -66,6 +80,7 @@ export function createChatRegistry(): ChatRegistry {
   const channels = new Map<string, number>();
   const counters = new Map<number, number>();
   const markups = new Map<string, string>();
+  const contents = new Map<string, SentContent>();
   return {
     resolve(chatId) {
       let id: number | undefined;
@@ -100,10 +115,12 @@ export function createChatRegistry(): ChatRegistry {
     },
     lastMessageId: (chatId) => counters.get(chatId) ?? 0,
     markups,
+    contents,
     clear() {
       states.clear();
       counters.clear();
       markups.clear();
+      contents.clear();
     },
   };
 }

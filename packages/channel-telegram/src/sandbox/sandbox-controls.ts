@@ -14,6 +14,8 @@ export interface SandboxChatControls {
   deleteChat(chatId: number): void;
   /** The group became a supergroup (400 with `migrate_to_chat_id`). */
   migrateChat(chatId: number, newChatId: number): void;
+  /** The user deleted one message of the bot: editing it is refused ("message to edit not found"). */
+  deleteMessage(chatId: number | string, messageId: number): void;
   /** Makes a chat reachable again. */
   restoreChat(chatId: number): void;
   /** Registers a public channel the bot can post to; returns its `-100…` id. */
@@ -43,6 +45,11 @@ export function createChatControls(chats: ChatRegistry, users: SandboxUsers): Sa
     deleteChat: (chatId) => chats.setState(chatId, { kind: 'deleted' }),
     migrateChat: (chatId, newChatId) => chats.setState(chatId, { kind: 'migrated', to: newChatId }),
     restoreChat: (chatId) => chats.setState(chatId, undefined),
+    deleteMessage(chatId, messageId) {
+      const key = `${Number(chatId)}:${messageId}`;
+      const current = chats.contents.get(key);
+      if (current) chats.contents.set(key, { ...current, deleted: true });
+    },
     addChannel(username) {
       const id = channelIdFor(username);
       chats.addChannel(username, id);

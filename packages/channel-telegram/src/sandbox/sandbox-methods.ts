@@ -25,6 +25,20 @@ export interface SandboxMessage {
   replyMarkup: unknown;
   /** Clock time of acceptance, in ms. */
   at: number;
+  /** Clock time of the last accepted edit (then `text` and `raw` are the edited ones). */
+  editedAt?: number;
+}
+
+/** One `editMessageText` the sandbox accepted. */
+export interface SandboxEdit {
+  chatId: number;
+  messageId: number;
+  /** Visible text after the edit. */
+  text: string;
+  /** The `text` parameter exactly as received. */
+  raw: string;
+  /** Clock time of acceptance, in ms. */
+  at: number;
 }
 
 /** An `answerCallbackQuery` the bot made. */
@@ -54,6 +68,10 @@ export interface MethodContext {
   openCallbacks: Set<string>;
   callbackAnswers: SandboxCallbackAnswer[];
   record(message: SandboxMessage): void;
+  /** An edit was accepted: record it and show the new text in the recorded message. */
+  recordEdit(edit: SandboxEdit): void;
+  /** How long after sending a message can still be edited, in ms. */
+  editWindowMs: number;
   /** A send refused with 429: which limit, or `seeded` for a fault the test asked for. */
   onRateLimited(scope: LimitScope | 'seeded'): void;
   /** The seeded fault for the next send, drawn when it arrives. */
@@ -144,6 +162,8 @@ export async function runMethod(
     }
     case 'editMessageReplyMarkup':
       return editReplyMarkup(context, params);
+    case 'editMessageText':
+      return editText(context, params, readAt);
     default:
       return {
         status: 501,
@@ -197,6 +217,7 @@ function send(
   const messageId = context.chats.nextMessageId(chat.id);
   if (params.reply_markup !== undefined)
     context.chats.markups.set(`${chat.id}:${messageId}`, JSON.stringify(params.reply_markup));
+  context.chats.contents.set(`${chat.id}:${messageId}`, { method, raw, parseMode, sentAt: now, deleted: false });
   context.record({
     chatId: chat.id,
     messageId,
@@ -226,6 +247,84 @@ function send(
     ...(params.reply_markup === undefined ? {} : { reply_markup: params.reply_markup }),
   });
   // Accepted, then the answer is lost or late: the client cannot know the message landed.
+  if (fault.kind === 'drop') answer.drop = true;
+  if (fault.kind === 'slow') answer.delayMs = fault.delayMs;
+  return answer;
+}
+
+/** Parses a message text as Telegram does for `parse_mode`; a string is the 400 description. */
+function visibleText(raw: string, parseMode: string | undefined): string | { refused: string } {
+  if (parseMode !== undefined && parseMode.toLowerCase() === 'html') {
+    const parsed = parseTelegramHtml(raw);
+    return parsed.ok ? parsed.text.trim() : { refused: parsed.description };
+  }
+  if (parseMode !== undefined && !['markdown', 'markdownv2'].includes(parseMode.toLowerCase()))
+    return { refused: `Bad Request: unsupported parse_mode "${parseMode}"` };
+  return raw.trim();
+}
+
+/**
+ * `editMessageText` of a message the bot sent to a chat, with Telegram's refusals: a message
+ * that is not there (never sent, or deleted by the user), a photo (no text to edit), a message
+ * too old to edit, and an edit that changes nothing. Edits arrive against the same limits as
+ * sends: Telegram counts them.
+ */
+function editText(context: MethodContext, params: Record<string, unknown>, readAt: number): MethodAnswer {
+  if (params.inline_message_id !== undefined)
+    return badRequest('Bad Request: the sandbox does not implement inline messages');
+  if (params.chat_id === undefined || params.message_id === undefined)
+    return badRequest('Bad Request: message identifier is not specified');
+  const chat = context.chats.resolve(params.chat_id);
+  if (!chat.ok) return error(chat.body);
+  const raw = params.text as string;
+  const parseMode = params.parse_mode as string | undefined;
+  const text = visibleText(raw, parseMode);
+  if (typeof text !== 'string') return badRequest(text.refused);
+  if (text === '') return badRequest('Bad Request: message text is empty');
+  if (text.length > 4096) return badRequest('Bad Request: message is too long');
+  const fault = context.fault();
+  if (fault.kind === 'tooManyRequests') {
+    context.onRateLimited('seeded');
+    context.limiter.seededRefusal();
+    return { ...tooManyRequests(1), seeded: true };
+  }
+  const admission = context.limiter.admit(chat.id, chat.type, readAt);
+  if (!admission.ok) {
+    context.onRateLimited(admission.scope);
+    return tooManyRequests(admission.retryAfter);
+  }
+  if (fault.kind !== 'none') context.onFault(fault.kind);
+  if (fault.kind === 'serverError') return error({ ok: false, error_code: 500, description: 'Internal Server Error' });
+  if (fault.kind === 'badGateway') return error({ ok: false, error_code: 502, description: 'Bad Gateway' });
+  const messageId = params.message_id as number;
+  const key = `${chat.id}:${messageId}`;
+  const current = context.chats.contents.get(key);
+  if (messageId < 1 || messageId > context.chats.lastMessageId(chat.id) || current?.deleted === true)
+    return badRequest('Bad Request: message to edit not found');
+  const now = context.clock.now();
+  if (current !== undefined) {
+    if (current.method === 'sendPhoto') return badRequest('Bad Request: there is no text in the message to edit');
+    if (now - current.sentAt > context.editWindowMs) return badRequest("Bad Request: message can't be edited");
+    const markup = params.reply_markup === undefined ? undefined : JSON.stringify(params.reply_markup);
+    if (current.raw === raw && current.parseMode === parseMode && markup === context.chats.markups.get(key)) {
+      return badRequest(
+        'Bad Request: message is not modified: specified new message content and reply markup are exactly the same as a current content and reply markup of the message',
+      );
+    }
+    context.chats.contents.set(key, { ...current, raw, parseMode });
+  }
+  if (params.reply_markup !== undefined) context.chats.markups.set(key, JSON.stringify(params.reply_markup));
+  else context.chats.markups.delete(key);
+  context.recordEdit({ chatId: chat.id, messageId, text, raw, at: now });
+  const answer = ok({
+    message_id: messageId,
+    date: Math.floor((current?.sentAt ?? now) / 1000),
+    edit_date: Math.floor(now / 1000),
+    chat: { id: chat.id, type: chat.type },
+    from: { id: context.bot.id, is_bot: true, first_name: context.bot.firstName, username: context.bot.username },
+    text,
+    ...(params.reply_markup === undefined ? {} : { reply_markup: params.reply_markup }),
+  });
   if (fault.kind === 'drop') answer.drop = true;
   if (fault.kind === 'slow') answer.delayMs = fault.delayMs;
   return answer;

@@ -1,12 +1,14 @@
 import type { Clock } from '@banditore/core';
 import type { LimitScope, SendLimiter } from './sandbox-limits.js';
-import type { SandboxCallbackAnswer, SandboxMessage } from './sandbox-methods.js';
+import type { SandboxCallbackAnswer, SandboxEdit, SandboxMessage } from './sandbox-methods.js';
 
 /** Counters of what the sandbox answered. */
 export interface SandboxStats {
   requests: number;
   /** Accepted sendMessage/sendPhoto calls (delivered, whatever the client then saw). */
   sent: number;
+  /** Accepted editMessageText calls. */
+  edited: number;
   /**
    * 429 answers by cause: a limit broken, the bot-wide penalty, a seeded fault, or a send that
    * was already on its way when a seeded 429 started the wait (`seededWait`).
@@ -33,8 +35,11 @@ export interface SandboxStats {
 /** What the sandbox recorded: accepted messages, callback answers and counters. */
 export interface SandboxRecord {
   readonly messages: readonly SandboxMessage[];
+  /** Accepted edits, oldest first (bounded like `messages`). */
+  readonly edits: readonly SandboxEdit[];
   readonly callbackAnswers: SandboxCallbackAnswer[];
   record(message: SandboxMessage): void;
+  recordEdit(edit: SandboxEdit): void;
   count(event: 'request' | 'rejected' | LimitScope | 'seeded' | keyof SandboxStats['faults']): void;
   countMethod(method: string): void;
   stats(limiter: SendLimiter): SandboxStats;
@@ -67,7 +72,9 @@ const ZERO = {
 export function createSandboxRecord(options: { recordLimit: number; clock: Clock }): SandboxRecord {
   const { recordLimit, clock } = options;
   let messages: SandboxMessage[] = [];
+  let edits: SandboxEdit[] = [];
   let sent = 0;
+  let edited = 0;
   const callbackAnswers: SandboxCallbackAnswer[] = [];
   const counters = { ...ZERO };
   const byMethod: Record<string, number> = {};
@@ -77,7 +84,27 @@ export function createSandboxRecord(options: { recordLimit: number; clock: Clock
     get messages() {
       return messages;
     },
+    get edits() {
+      return edits;
+    },
     callbackAnswers,
+    recordEdit(edit) {
+      edited++;
+      if (recordLimit > 0) {
+        edits.push(edit);
+        if (edits.length >= recordLimit * 2) edits = edits.slice(edits.length - recordLimit);
+        // The recorded message shows what the chat shows now.
+        for (let index = messages.length - 1; index >= 0; index--) {
+          const message = messages[index]!;
+          if (message.chatId !== edit.chatId || message.messageId !== edit.messageId) continue;
+          message.text = edit.text;
+          message.raw = edit.raw;
+          message.editedAt = edit.at;
+          break;
+        }
+      }
+      for (const listener of listeners) listener();
+    },
     record(message) {
       sent++;
       if (recordLimit > 0) {
@@ -98,6 +125,7 @@ export function createSandboxRecord(options: { recordLimit: number; clock: Clock
       return {
         requests: counters.request,
         sent,
+        edited,
         rateLimited: { global, chat, group, penalty, seededWait, seeded },
         clientRateLimited: global + chat + group + penalty,
         faults: {
@@ -132,7 +160,9 @@ export function createSandboxRecord(options: { recordLimit: number; clock: Clock
     },
     reset() {
       messages = [];
+      edits = [];
       sent = 0;
+      edited = 0;
       callbackAnswers.length = 0;
       Object.assign(counters, ZERO);
       for (const key of Object.keys(byMethod)) delete byMethod[key];

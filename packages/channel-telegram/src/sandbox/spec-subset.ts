@@ -32,6 +32,7 @@ export const SANDBOX_METHODS = [
   'deleteWebhook',
   'answerCallbackQuery',
   'editMessageReplyMarkup',
+  'editMessageText',
 ] as const;
 
 /** A method the sandbox speaks. */

@@ -3,7 +3,13 @@ import subsetJson from './bot-api-subset.json';
 import { createChatRegistry } from './sandbox-chats.js';
 import { createChatControls, type SandboxChatControls } from './sandbox-controls.js';
 import { createSendLimiter, DEFAULT_SANDBOX_LIMITS, type SandboxLimits } from './sandbox-limits.js';
-import type { MethodContext, SandboxBot, SandboxCallbackAnswer, SandboxMessage } from './sandbox-methods.js';
+import type {
+  MethodContext,
+  SandboxBot,
+  SandboxCallbackAnswer,
+  SandboxEdit,
+  SandboxMessage,
+} from './sandbox-methods.js';
 import { createSandboxNetwork, type SandboxFaults } from './sandbox-network.js';
 import { createSandboxRecord, type SandboxStats } from './sandbox-record.js';
 import { channelIdFor } from './sandbox-request.js';
@@ -34,6 +40,11 @@ export interface TelegramSandboxOptions {
   strict?: boolean;
   /** Keep at least this many accepted messages in `messages`; 0 keeps none. @defaultValue 10000 */
   recordLimit?: number;
+  /**
+   * How long after sending the bot's messages can be edited; later edits are refused with
+   * "message can't be edited". @defaultValue 48 hours
+   */
+  editWindowMs?: number;
   /** The bot the sandbox pretends to be. @defaultValue id 1000001, `@banditore_sandbox_bot` */
   bot?: Partial<SandboxBot>;
   /** Public channels the bot may post to, by `@username`. @defaultValue none */
@@ -50,8 +61,10 @@ export interface TelegramSandboxOptions {
 export interface TelegramSandbox extends SandboxUsers, SandboxChatControls {
   /** The base URL to give the channel (`baseUrl`). */
   readonly url: string;
-  /** Accepted messages, oldest first (bounded by `recordLimit`). */
+  /** Accepted messages, oldest first (bounded by `recordLimit`); an edited one shows its new text. */
   readonly messages: readonly SandboxMessage[];
+  /** Accepted `editMessageText` calls, oldest first (bounded by `recordLimit`). */
+  readonly edits: readonly SandboxEdit[];
   readonly callbackAnswers: readonly SandboxCallbackAnswer[];
   readonly stats: SandboxStats;
   readonly webhook: SandboxWebhook | undefined;
@@ -82,7 +95,7 @@ const monotonicClock: Clock = {
  * and a comune's developers trying their setup without a bot token.
  *
  * It speaks getMe, sendMessage, sendPhoto, getUpdates, setWebhook, deleteWebhook,
- * answerCallbackQuery and editMessageReplyMarkup; validates every parameter against the Bot API
+ * answerCallbackQuery, editMessageReplyMarkup and editMessageText; validates every parameter against the Bot API
  * 10.1 spec; answers like Telegram for blocked, deleted, deactivated and migrated chats; records
  * accepted messages; and simulates citizens. It is as strict as Telegram at its worst: exact
  * sliding windows counted when a request arrives (30/s, 1/s per private chat, 20/min per group
@@ -131,6 +144,8 @@ export async function createTelegramSandbox(options: TelegramSandboxOptions = {}
     openCallbacks,
     callbackAnswers: record.callbackAnswers,
     record: (message) => record.record(message),
+    recordEdit: (edit) => record.recordEdit(edit),
+    editWindowMs: options.editWindowMs ?? 48 * 3_600_000,
     onRateLimited: (scope) => record.count(scope),
     fault: () => network.fault(),
     onFault: (kind) => record.count(kind),
@@ -154,6 +169,9 @@ export async function createTelegramSandbox(options: TelegramSandboxOptions = {}
     url: server.url,
     get messages() {
       return record.messages;
+    },
+    get edits() {
+      return record.edits;
     },
     callbackAnswers: record.callbackAnswers,
     get stats() {

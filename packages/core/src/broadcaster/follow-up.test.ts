@@ -180,6 +180,40 @@ describe('follow-ups: updates and cancels reach everyone the first message reach
   });
 });
 
+describe('follow-ups: the thread is transitive', () => {
+  it('a cancel referencing the first alert also reaches whoever only its update reached, and follows up the update', async () => {
+    const store = createMemoryStore();
+    await seedSubscribers(store, 2, { topics: ['protezione-civile'] });
+    const { channel, sent } = recordingChannel();
+    const broadcaster = createBroadcaster({ store, channels: [channel] });
+    await (
+      await broadcaster.publish(alert())
+    ).done;
+    await store.subscribe(
+      { channel: 'sandbox', address: 'after-alert', topics: ['protezione-civile'], areas: [], language: 'it' },
+      IMPORT_CONSENT,
+    );
+    // The update has its own id (as the draft desk makes them) and references the alert.
+    await (
+      await broadcaster.publish(alert({ id: 'frana-smia.2', type: 'update', references: ['frana-smia'] }))
+    ).done;
+    const byUpdate = new Map(sent.slice(2).map((entry) => [entry.address, entry.messageId]));
+    expect([...byUpdate.keys()].sort()).toEqual(['addr-0', 'addr-1', 'after-alert']);
+    sent.length = 0;
+    await (
+      await broadcaster.publish(
+        alert({ id: 'frana-smia-revoca', type: 'cancel', references: ['frana-smia'], severity: 'minor' }),
+      )
+    ).done;
+    expect(sent.map((entry) => entry.address).sort()).toEqual(['addr-0', 'addr-1', 'after-alert']);
+    for (const entry of sent) {
+      expect(entry.followUp).toMatchObject({ kind: 'cancel', previousAnnouncementId: 'frana-smia.2' });
+      expect(entry.followUp!.previousMessageId).toBe(byUpdate.get(entry.address));
+    }
+    await broadcaster.close();
+  });
+});
+
 describe('exercise mode', () => {
   it('an exercise reaches only subscribers who hold the exercise topic, emergency or not', async () => {
     const store = createMemoryStore();

@@ -12,7 +12,7 @@ const ALL_STATUSES: readonly RunStatus[] = ['active', 'completed', 'cancelled', 
  */
 export interface FollowUpPlan {
   readonly kind: FollowUpKind;
-  /** The thread: the announcement's id and the ids it references. */
+  /** The thread: the announcement's id, the ids it references, and so on through earlier runs. */
   readonly threadIds: readonly string[];
   /** The latest earlier announcement of the thread. */
   readonly previous: Announcement;
@@ -35,17 +35,27 @@ export function threadOf(announcement: Announcement): string[] {
  * @param record - The run.
  */
 export async function followUpPlanFor(store: RunStore, record: RunRecord): Promise<FollowUpPlan | undefined> {
-  const threadIds = threadOf(record.announcement);
   const runs = await store.listRuns({ status: ALL_STATUSES });
-  let previous: RunRecord | undefined;
   // Oldest first: the runs before this one in the list are the earlier ones (ties keep creation order).
-  for (const run of runs) {
-    if (run.id === record.id) break;
-    if (threadIds.includes(run.announcement.id)) previous = run;
+  const index = runs.findIndex((run) => run.id === record.id);
+  const earlier = index === -1 ? runs : runs.slice(0, index);
+  // The thread is transitive: a cancel that references the first alert also follows up the
+  // update that referenced it (whoever only the update reached, and the message they have now).
+  const thread = new Set(threadOf(record.announcement));
+  for (let grew = true; grew;) {
+    grew = false;
+    for (const run of earlier) {
+      const ids = threadOf(run.announcement);
+      if (!ids.some((id) => thread.has(id)) || ids.every((id) => thread.has(id))) continue;
+      for (const id of ids) thread.add(id);
+      grew = true;
+    }
   }
+  let previous: RunRecord | undefined;
+  for (const run of earlier) if (thread.has(run.announcement.id)) previous = run;
   if (previous === undefined) return undefined;
   const kind: FollowUpKind = record.announcement.type === 'cancel' ? 'cancel' : 'update';
-  return { kind, threadIds, previous: previous.announcement, reachesAudience: kind === 'update' };
+  return { kind, threadIds: [...thread], previous: previous.announcement, reachesAudience: kind === 'update' };
 }
 
 const same = (a: unknown, b: unknown): boolean => JSON.stringify(a) === JSON.stringify(b);

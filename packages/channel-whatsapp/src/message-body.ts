@@ -33,9 +33,11 @@ export function freeFormTail(message: WhatsAppMessage, mediaId: string | undefin
  * @param to - The address (digits).
  * @param tail - From {@link templateTail} or {@link freeFormTail}.
  * @param callbackData - Echoed by Meta in every status webhook of the message (run and delivery ids).
+ * @param replyTo - A follow-up quotes the citizen's earlier message of the alert (its wamid).
  * @returns JSON text.
  */
-export function messageBody(to: string, tail: string, callbackData?: string): string {
+export function messageBody(to: string, tail: string, callbackData?: string, replyTo?: string): string {
   const callback = callbackData === undefined ? '' : `"biz_opaque_callback_data":${JSON.stringify(callbackData)},`;
-  return `{"messaging_product":"whatsapp","recipient_type":"individual","to":${JSON.stringify(to)},${callback}${tail}}`;
+  const context = replyTo === undefined ? '' : `"context":${JSON.stringify({ message_id: replyTo })},`;
+  return `{"messaging_product":"whatsapp","recipient_type":"individual","to":${JSON.stringify(to)},${callback}${context}${tail}}`;
 }

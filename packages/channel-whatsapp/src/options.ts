@@ -21,6 +21,7 @@ export const PARAMETER_SOURCES = [
   'event',
   'sender',
   'expires',
+  'changes',
 ] as const;
 /** A parameter source. */
 export type ParameterSource = (typeof PARAMETER_SOURCES)[number];
@@ -40,6 +41,17 @@ export const templateSchema = z.object({
   severities: z.array(z.enum(SEVERITIES)).min(1).optional(),
   /** Used only for announcements with one of these topics (any when unset). */
   topics: z.array(slug).min(1).optional(),
+  /**
+   * A follow-up template, approved for corrections and cancellations of an alert the citizen
+   * already got (e.g. "Aggiornamento dell'avviso: {{1}}. Cambia: {{2}}"): used only for
+   * follow-ups of these kinds, outside the 24-hour window, and never for a first message. The
+   * `changes` parameter source names what changed. Without one, a follow-up outside the window
+   * uses the first-message template that fits. @defaultValue not a follow-up template
+   */
+  followUp: z
+    .array(z.enum(['update', 'cancel']))
+    .min(1)
+    .optional(),
   /**
    * Body parameters: a list for positional `{{1}}`, `{{2}}` … or an object for named
    * parameters (`{ titolo: 'headline', zona: 'area' }`).

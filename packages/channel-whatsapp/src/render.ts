@@ -1,4 +1,5 @@
-import { contentFor, type Announcement } from '@banditore/core';
+import { contentFor, type Announcement, type FollowUpContext } from '@banditore/core';
+import { describeChanges, followUpText } from './follow-up.js';
 import type { ParameterSource, ResolvedTemplate, TemplateCategory } from './options.js';
 import { selectTemplate, templateLanguage } from './templates.js';
 
@@ -52,16 +53,26 @@ export function renderWhatsAppMessage(
   announcement: Announcement,
   language: string,
   options: RenderOptions,
+  followUp?: FollowUpContext,
 ): WhatsAppMessage {
-  const selected = selectTemplate(options.templates, announcement);
+  const selected = selectTemplate(options.templates, announcement, followUp?.kind);
   const { content } = contentFor(announcement, language);
-  const imageUrl = announcement.image?.url;
-  const text = freeFormText(announcement, content);
+  // A follow-up goes without the image (the citizen has it in the first message), unless its
+  // template has an image header that needs one.
+  const imageUrl = followUp === undefined || selected?.header === 'image' ? announcement.image?.url : undefined;
+  const text =
+    followUp === undefined
+      ? freeFormText(announcement, content)
+      : followUpText(announcement, contentFor(announcement, language), followUp);
   if (!selected) return { template: undefined, text, imageUrl };
   const code = templateLanguage(selected, language);
   const templateContent = contentFor(announcement, code.split('_')[0]!).content;
   const value = (source: ParameterSource): string =>
-    parameterText(parameterValue(source, announcement, templateContent, code, options.timeZone));
+    parameterText(
+      source === 'changes'
+        ? describeChanges(followUp, code.split('_')[0]!)
+        : parameterValue(source, announcement, templateContent, code, options.timeZone),
+    );
   const parameters = Array.isArray(selected.body)
     ? selected.body.map((source) => ({ type: 'text' as const, text: value(source) }))
     : Object.entries(selected.body).map(([name, source]) => ({
@@ -83,7 +94,7 @@ export function renderWhatsAppMessage(
 }
 
 function parameterValue(
-  source: ParameterSource,
+  source: Exclude<ParameterSource, 'changes'>,
   announcement: Announcement,
   content: Announcement['content'][string],
   language: string,

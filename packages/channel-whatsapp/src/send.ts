@@ -77,6 +77,7 @@ export function createSendMethod(context: SendContext): Send {
     kind: 'template' | 'freeForm',
     signal: AbortSignal,
     callbackData: string | undefined,
+    replyTo: string | undefined,
   ): Promise<ReturnType<typeof classify>> => {
     const tail = await tailFor(rendered, kind, signal);
     if (tail instanceof ChannelError) return { ok: false, error: tail, rule: undefined };
@@ -88,13 +89,13 @@ export function createSendMethod(context: SendContext): Send {
     return classify(
       await sender.postJson(
         marketing ? 'marketing_messages' : 'messages',
-        messageBody(address, tail, callbackData),
+        messageBody(address, tail, callbackData, replyTo),
         signal,
       ),
     );
   };
 
-  return async (address, rendered, { signal, nextRequest, runId, deliveryId }) => {
+  return async (address, rendered, { signal, nextRequest, runId, deliveryId, followUp }) => {
     if (signal.aborted) return { ok: false, error: new ChannelError('NETWORK_ERROR', 'The send was aborted') };
     const now = clock.now();
     let freeForm = false;
@@ -125,7 +126,9 @@ export function createSendMethod(context: SendContext): Send {
     }
     const callbackData =
       runId !== undefined && deliveryId !== undefined ? encodeCallbackData(runId, deliveryId) : undefined;
-    let outcome = await post(address, rendered, freeForm ? 'freeForm' : 'template', signal, callbackData);
+    // A follow-up quotes the message the citizen has, so it reads as its correction.
+    const replyTo = followUp?.previousMessageId;
+    let outcome = await post(address, rendered, freeForm ? 'freeForm' : 'template', signal, callbackData, replyTo);
     // The window closed meanwhile (or the store was behind): the template is always allowed. It is
     // a second request, so it waits for the gates and the recipient's spacing like the first.
     if (!outcome.ok && outcome.rule?.outsideWindow && freeForm && rendered.template !== undefined) {
@@ -134,7 +137,7 @@ export function createSendMethod(context: SendContext): Send {
       } catch {
         return { ok: false, error: new ChannelError('NETWORK_ERROR', 'The send was aborted') };
       }
-      outcome = await post(address, rendered, 'template', signal, callbackData);
+      outcome = await post(address, rendered, 'template', signal, callbackData, replyTo);
     }
     if (outcome.ok) return { ok: true, providerMessageId: outcome.messageId };
     if (outcome.error.providerCode === MARKETING_STOPPED) await context.marketing.record(address, true, now);

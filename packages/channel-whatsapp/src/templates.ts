@@ -1,23 +1,31 @@
-import type { Announcement } from '@banditore/core';
+import type { Announcement, FollowUpKind } from '@banditore/core';
 import type { ResolvedTemplate } from './options.js';
 
 /**
  * The first configured template that fits the announcement: its severities (if set) include the
  * announcement's, and its topics (if set) share one with it. Order in the options is priority.
  *
+ * Follow-up templates are used only for follow-ups of their kinds; a follow-up with none that
+ * fits uses the first-message template that fits.
+ *
  * @param templates - The configured templates.
  * @param announcement - The announcement.
+ * @param followUp - For a follow-up: its kind.
  * @returns The template, or `undefined` when none fits.
  */
 export function selectTemplate(
   templates: readonly ResolvedTemplate[],
   announcement: Announcement,
+  followUp?: FollowUpKind,
 ): ResolvedTemplate | undefined {
-  return templates.find(
-    (template) =>
-      (template.severities === undefined || template.severities.includes(announcement.severity)) &&
-      (template.topics === undefined || template.topics.some((topic) => announcement.topics.includes(topic))),
-  );
+  const fits = (template: ResolvedTemplate): boolean =>
+    (template.severities === undefined || template.severities.includes(announcement.severity)) &&
+    (template.topics === undefined || template.topics.some((topic) => announcement.topics.includes(topic)));
+  const forFollowUp =
+    followUp === undefined
+      ? undefined
+      : templates.find((template) => template.followUp?.includes(followUp) === true && fits(template));
+  return forFollowUp ?? templates.find((template) => template.followUp === undefined && fits(template));
 }
 
 /**

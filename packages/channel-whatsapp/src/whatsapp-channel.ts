@@ -111,6 +111,9 @@ export function createWhatsAppChannel(options: WhatsAppChannelOptions): WhatsApp
     receipts: true,
     render: (announcement: Announcement, language: string) =>
       renderWhatsAppMessage(announcement, language, renderOptions),
+    // Follow-ups are short and name what changed; outside the window, a follow-up template if one fits.
+    renderFollowUp: (announcement: Announcement, language: string, context) =>
+      renderWhatsAppMessage(announcement, language, renderOptions, context),
     send: createSendMethod({
       sender,
       upload: createMediaUploader(sender, resolved.mediaDispatcher, resolved.timeoutMs),

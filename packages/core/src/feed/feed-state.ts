@@ -103,7 +103,13 @@ export function createFeedState(options: FeedStateOptions): FeedState {
       const existing = entries.get(alert.id);
       if (existing && existing.alert.revision > alert.revision) return;
       // An update or cancel supersedes what it references: one card per situation, not a history.
-      for (const reference of alert.references) if (reference !== alert.id) drop(reference);
+      // Also what superseded those (a cancel of the first alert ends its update's card too).
+      const superseded = new Set(alert.references.filter((reference) => reference !== alert.id));
+      for (const [id, entry] of entries) {
+        if (id !== alert.id && entry.alert.references.some((reference) => superseded.has(reference)))
+          superseded.add(id);
+      }
+      for (const reference of superseded) drop(reference);
       const expires = alert.expires === undefined ? undefined : Date.parse(alert.expires);
       const removeAt =
         alert.msgType === 'Cancel' ? Math.min(expires ?? Infinity, clock.now() + cancelledTtlMs) : expires;

@@ -24,7 +24,16 @@ export interface PushButtonData {
 /** The button's states, shown as text in a polite status region next to it. */
 export type PushButtonState = Extract<
   PushKey,
-  'unsupported' | 'ios' | 'denied' | 'dismissed' | 'subscribed' | 'unsubscribed' | 'unreachable' | 'failed' | 'busy'
+  | 'unsupported'
+  | 'ios'
+  | 'denied'
+  | 'dismissed'
+  | 'subscribed'
+  | 'unsubscribed'
+  | 'unreachable'
+  | 'failed'
+  | 'busy'
+  | 'busyOff'
 >;
 
 /**
@@ -79,7 +88,7 @@ export function mountPushButton(config: PushConfig, data: PushButtonData): HTMLE
     status.textContent = ptPush(lang, state);
     button.textContent = ptPush(lang, state === 'subscribed' ? 'off' : 'button');
     button.disabled = state === 'unsupported' || state === 'ios' || state === 'denied';
-    button.setAttribute('aria-busy', String(state === 'busy'));
+    button.setAttribute('aria-busy', String(state === 'busy' || state === 'busyOff'));
   };
 
   const supported = 'serviceWorker' in navigator && 'PushManager' in window && 'Notification' in window;
@@ -150,9 +159,9 @@ export function mountPushButton(config: PushConfig, data: PushButtonData): HTMLE
   };
 
   button.addEventListener('click', () => {
-    if (item.dataset.state === 'busy') return;
+    if (item.dataset.state === 'busy' || item.dataset.state === 'busyOff') return;
     const wasSubscribed = item.dataset.state === 'subscribed';
-    show('busy');
+    show(wasSubscribed ? 'busyOff' : 'busy');
     (wasSubscribed ? unsubscribe() : subscribe()).then(show, () => show('failed'));
   });
   return item;

@@ -111,12 +111,20 @@ describe('browser push button', () => {
 });
 
 describe('the push service worker', () => {
-  async function registered(): Promise<{ page: Page; deliver(payload: unknown): Promise<void> }> {
+  async function registered(): Promise<{ page: Page; problems: string[]; deliver(payload: unknown): Promise<void> }> {
     const page = await open({ grant: true });
     await page.getByRole('button', { name: BUTTON }).click();
     await eventually(async () => (await status(page))?.state === 'unreachable', 'the worker registration');
     const cdp = await page.context().newCDPSession(page);
     const ids = new Map<string, string>();
+    const problems: string[] = [];
+    cdp.on('ServiceWorker.workerErrorReported', ({ errorMessage }) => {
+      problems.push((errorMessage as { errorMessage: string }).errorMessage);
+    });
+    cdp.on('ServiceWorker.workerVersionUpdated', ({ versions }) => {
+      for (const version of versions as { runningStatus: string; status: string }[])
+        problems.push(`version ${version.status} ${version.runningStatus}`);
+    });
     cdp.on('ServiceWorker.workerRegistrationUpdated', ({ registrations }) => {
       for (const entry of registrations as { registrationId: string; scopeURL: string }[])
         ids.set(entry.scopeURL, entry.registrationId);
@@ -125,7 +133,10 @@ describe('the push service worker', () => {
     await eventually(() => ids.has(`${fixture.server.url}${SCOPE}`), 'the registration id');
     return {
       page,
+      problems,
       deliver: async (payload) => {
+        // A worker that the browser is stopping for idleness may miss the message: start it first.
+        await cdp.send('ServiceWorker.startWorker', { scopeURL: `${fixture.server.url}${SCOPE}` });
         await cdp.send('ServiceWorker.deliverPushMessage', {
           origin: fixture.server.url,
           registrationId: ids.get(`${fixture.server.url}${SCOPE}`)!,
@@ -134,6 +145,12 @@ describe('the push service worker', () => {
       },
     };
   }
+
+  /** Waits for `count` notifications; a failure says what the worker reported meanwhile. */
+  const shown = (page: Page, problems: string[], count: number, what: string): Promise<void> =>
+    eventually(async () => (await notifications(page)).length === count, what).catch((error: Error) => {
+      throw new Error(`${error.message}; the worker reported: ${problems.join(' | ') || 'nothing'}`);
+    });
 
   const notifications = (page: Page) =>
     page.evaluate(async (scope) => {
@@ -151,7 +168,7 @@ describe('the push service worker', () => {
     }, SCOPE);
 
   it('shows an emergency that stays until the citizen acts, never silent; an update replaces it', async () => {
-    const { page, deliver } = await registered();
+    const { page, deliver, problems } = await registered();
     await deliver({
       title: 'Allerta rossa per piene',
       body: 'Evitare le zone vicine al fiume.',
@@ -160,7 +177,7 @@ describe('the push service worker', () => {
       tag: 'piena-1',
       lang: 'it',
     });
-    await eventually(async () => (await notifications(page)).length === 1, 'the notification');
+    await shown(page, problems, 1, 'the notification');
     expect((await notifications(page))[0]).toEqual({
       title: 'Allerta rossa per piene',
       body: 'Evitare le zone vicine al fiume.',
@@ -185,7 +202,7 @@ describe('the push service worker', () => {
   });
 
   it('shows a routine notice that may be dismissed, also not silent', async () => {
-    const { page, deliver } = await registered();
+    const { page, deliver, problems } = await registered();
     await deliver({
       title: 'Lavori in via Roma',
       body: 'Strada chiusa lunedì.',
@@ -193,12 +210,12 @@ describe('the push service worker', () => {
       tag: 'lavori-1',
       lang: 'it',
     });
-    await eventually(async () => (await notifications(page)).length === 1, 'the notification');
+    await shown(page, problems, 1, 'the notification');
     expect((await notifications(page))[0]).toMatchObject({ requireInteraction: false, silent: false, tag: 'lavori-1' });
   });
 
   it('closes the notification on a click (opening the page needs a real click: see push-shared.test.ts)', async () => {
-    const { page, deliver } = await registered();
+    const { page, deliver, problems } = await registered();
     await deliver({
       title: 'Allerta',
       body: 'Testo',
@@ -207,7 +224,7 @@ describe('the push service worker', () => {
       tag: 't',
       lang: 'it',
     });
-    await eventually(async () => (await notifications(page)).length === 1, 'the notification');
+    await shown(page, problems, 1, 'the notification');
     const worker = page
       .context()
       .serviceWorkers()
@@ -225,6 +242,6 @@ describe('the push service worker', () => {
       ).NotificationEvent;
       scope.dispatchEvent(new NotificationEventCtor('notificationclick', { notification }));
     });
-    await eventually(async () => (await notifications(page)).length === 0, 'the notification to close');
+    await shown(page, problems, 0, 'the notification to close');
   });
 });

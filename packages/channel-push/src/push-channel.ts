@@ -56,7 +56,14 @@ export function createPushChannel(options: PushChannelOptions): PushChannel {
   const pools = createOriginPools(resolved.connectionsPerOrigin, resolved.dispatcher);
   const pauses = createOriginPauses(clock);
   const encryption = createEncryptionPool(resolved.encryptionThreads ?? defaultEncryptionThreads());
-  const limits = { ...DEFAULT_LIMITS, ...stripUndefined(resolved.limits ?? {}), shared: [] } as ChannelLimits;
+  // Push services have no per-account limit: with `ratePerSecond: Infinity`, several broadcaster
+  // processes sharing a store may deliver one run together (core's `limits.parallel`).
+  const limits = {
+    ...DEFAULT_LIMITS,
+    ...stripUndefined(resolved.limits ?? {}),
+    shared: [],
+    parallel: true,
+  } as ChannelLimits;
 
   return {
     name: resolved.name ?? 'push',

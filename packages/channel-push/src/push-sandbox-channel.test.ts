@@ -189,3 +189,11 @@ describe('encryption on worker threads', () => {
     );
   });
 });
+
+describe('limits', () => {
+  it('lets several processes share a run when unpaced (push services have no per-account limit)', () => {
+    const unpaced = createPushChannel({ vapid: TEST_VAPID, limits: { ratePerSecond: Infinity } });
+    expect(unpaced.limits).toMatchObject({ ratePerSecond: Infinity, parallel: true });
+    expect(createPushChannel({ vapid: TEST_VAPID }).limits).toMatchObject({ ratePerSecond: 500, concurrency: 128 });
+  });
+});

@@ -2,6 +2,7 @@ import { createBroadcaster, createMemoryStore, type Announcement, type Announcem
 import { sampleAnnouncement } from '@banditore/core/testing';
 import { afterEach, describe, expect, it } from 'vitest';
 import { describeChanges, followUpText } from './follow-up.js';
+import { renderWhatsAppMessage } from './render.js';
 import { createWhatsAppSandbox } from './sandbox/index.js';
 import { selectTemplate } from './templates.js';
 import { templateSchema } from './options.js';
@@ -135,6 +136,17 @@ describe('unit: follow-up texts and templates', () => {
       },
     );
     expect(text.length).toBeLessThan(800);
+  });
+
+  it('marks an exercise or a test in the free-form text and in the template headline', () => {
+    const templates = CHANNEL_TEMPLATES.map((template) => templateSchema.parse(template));
+    const exercise = renderWhatsAppMessage(flood({ status: 'exercise' }), 'it', { templates, timeZone: 'Europe/Rome' });
+    expect(exercise.text.startsWith('*[ESERCITAZIONE]*\n*Esino in piena*')).toBe(true);
+    expect(exercise.template?.parameters[0]?.text).toBe('[ESERCITAZIONE] Esino in piena');
+    const test = renderWhatsAppMessage(flood({ status: 'test' }), 'en', { templates, timeZone: 'Europe/Rome' });
+    expect(test.text.startsWith('*[PROVA]*')).toBe(true);
+    const real = renderWhatsAppMessage(flood(), 'it', { templates, timeZone: 'Europe/Rome' });
+    expect(real.text.startsWith('*Esino in piena*')).toBe(true);
   });
 
   it('uses follow-up templates only for follow-ups of their kinds', () => {

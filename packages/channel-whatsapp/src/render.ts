@@ -1,4 +1,5 @@
 import { contentFor, type Announcement, type FollowUpContext } from '@banditore/core';
+import { exerciseMark } from './exercise.js';
 import { describeChanges, followUpText } from './follow-up.js';
 import type { ParameterSource, ResolvedTemplate, TemplateCategory } from './options.js';
 import { selectTemplate, templateLanguage } from './templates.js';
@@ -60,19 +61,24 @@ export function renderWhatsAppMessage(
   // A follow-up goes without the image (the citizen has it in the first message), unless its
   // template has an image header that needs one.
   const imageUrl = followUp === undefined || selected?.header === 'image' ? announcement.image?.url : undefined;
-  const text =
+  const mark = exerciseMark(announcement, contentFor(announcement, language).language);
+  const plain =
     followUp === undefined
       ? freeFormText(announcement, content)
       : followUpText(announcement, contentFor(announcement, language), followUp);
+  // An exercise says so before anything else, in every form it takes.
+  const text = mark === undefined ? plain : `*${mark}*\n${plain}`.slice(0, TEXT_MAX_LENGTH);
   if (!selected) return { template: undefined, text, imageUrl };
   const code = templateLanguage(selected, language);
   const templateContent = contentFor(announcement, code.split('_')[0]!).content;
-  const value = (source: ParameterSource): string =>
-    parameterText(
+  const templateMark = exerciseMark(announcement, code);
+  const value = (source: ParameterSource): string => {
+    const raw =
       source === 'changes'
         ? describeChanges(followUp, code.split('_')[0]!)
-        : parameterValue(source, announcement, templateContent, code, options.timeZone),
-    );
+        : parameterValue(source, announcement, templateContent, code, options.timeZone);
+    return parameterText(source === 'headline' && templateMark !== undefined ? `${templateMark} ${raw}` : raw);
+  };
   const parameters = Array.isArray(selected.body)
     ? selected.body.map((source) => ({ type: 'text' as const, text: value(source) }))
     : Object.entries(selected.body).map(([name, source]) => ({

@@ -1,3 +1,4 @@
+import { cancelStoredRun } from './stored-run.js';
 import type { AnyChannel } from '../channel/channel.js';
 import { intervalClock, systemClock } from '../util/clock.js';
 import type { BroadcastEvent } from './events.js';
@@ -105,6 +106,15 @@ export function createBroadcasterParts(
     feed: createFeedSync(options.announcementSink, store, clock, onStoreError),
     queueAhead: (source) => queueAhead(source, executions.values()),
     onFinished: (runId) => executions.delete(runId),
+    async supersede(runId) {
+      const running = executions.get(runId);
+      if (running) {
+        await running.cancel();
+        await running.done.catch(() => undefined);
+        return;
+      }
+      await cancelStoredRun(store, runId, clock.now(), context.feed);
+    },
   };
   return {
     resolved,

@@ -214,6 +214,41 @@ describe('follow-ups: the thread is transitive', () => {
   });
 });
 
+describe('follow-ups: a correction stops the message it corrects', () => {
+  it('a cancel published while the alert is still going out cancels that run; whoever the alert reached gets the cancel, nobody gets the alert after it', async () => {
+    const store = createMemoryStore();
+    await seedSubscribers(store, 60, { topics: ['protezione-civile'] });
+    const log: Array<{ address: string; kind: 'alert' | 'cancel' }> = [];
+    const sandbox = createSandboxChannel({ limits: { ratePerSecond: 20, concurrency: 2 } });
+    const channel: Channel<SandboxChannelMessage> = {
+      ...sandbox,
+      async send(address, rendered, options) {
+        const result = await sandbox.send(address, rendered, options);
+        if (result.ok) log.push({ address, kind: rendered.announcementId === 'frana-smia' ? 'alert' : 'cancel' });
+        return result;
+      },
+    };
+    const broadcaster = createBroadcaster({ store, channels: [channel] });
+    const first = await broadcaster.publish(alert());
+    // Wait until the alert is part-way out.
+    for await (const progress of first) if (progress.channels[0]!.sent >= 5) break;
+    const cancel = await broadcaster.publish(
+      alert({ id: 'frana-smia-revoca', type: 'cancel', references: ['frana-smia'], severity: 'minor' }),
+    );
+    const [firstReport, cancelReport] = await Promise.all([first.done, cancel.done]);
+    expect(firstReport.status).toBe('cancelled');
+    const alerted = log.filter((entry) => entry.kind === 'alert').map((entry) => entry.address);
+    const cancelled = log.filter((entry) => entry.kind === 'cancel').map((entry) => entry.address);
+    expect(alerted.length).toBeGreaterThanOrEqual(5);
+    expect(alerted.length).toBeLessThan(60);
+    expect(cancelled.sort()).toEqual([...alerted].sort());
+    expect(cancelReport.channels[0]!.sent).toBe(alerted.length);
+    const firstCancel = log.findIndex((entry) => entry.kind === 'cancel');
+    expect(log.slice(firstCancel).every((entry) => entry.kind === 'cancel')).toBe(true);
+    await broadcaster.close();
+  });
+});
+
 describe('exercise mode', () => {
   it('an exercise reaches only subscribers who hold the exercise topic, emergency or not', async () => {
     const store = createMemoryStore();

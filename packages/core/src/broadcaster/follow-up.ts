@@ -18,6 +18,11 @@ export interface FollowUpPlan {
   readonly previous: Announcement;
   /** A cancel goes only to those an earlier message reached; an update to its audience as well. */
   readonly reachesAudience: boolean;
+  /**
+   * Earlier runs of the thread still delivering: superseded (cancelled) before planning, so no
+   * citizen gets the stale message after its correction, and every one it reached is in the ledger.
+   */
+  readonly activeRunIds: readonly string[];
 }
 
 /** The ids whose runs are the same alert: the announcement's own and those it references. */
@@ -55,7 +60,15 @@ export async function followUpPlanFor(store: RunStore, record: RunRecord): Promi
   for (const run of earlier) if (thread.has(run.announcement.id)) previous = run;
   if (previous === undefined) return undefined;
   const kind: FollowUpKind = record.announcement.type === 'cancel' ? 'cancel' : 'update';
-  return { kind, threadIds: [...thread], previous: previous.announcement, reachesAudience: kind === 'update' };
+  return {
+    kind,
+    threadIds: [...thread],
+    previous: previous.announcement,
+    reachesAudience: kind === 'update',
+    activeRunIds: earlier
+      .filter((run) => run.status === 'active' && thread.has(run.announcement.id))
+      .map((run) => run.id),
+  };
 }
 
 const same = (a: unknown, b: unknown): boolean => JSON.stringify(a) === JSON.stringify(b);

@@ -42,6 +42,11 @@ export interface RunContext {
   queueAhead: (source: RunChannel) => QueueAhead | undefined;
   /** Called once the run is over, so the broadcaster forgets it. */
   onFinished: (runId: string) => void;
+  /**
+   * Cancels an earlier run of a follow-up's thread and waits until its outcomes are in the ledger
+   * (a run of another process: cancelled through the store; that process stops at its next renewal).
+   */
+  supersede: (runId: string) => Promise<void>;
 }
 
 /** Why a run stops before it is done. */
@@ -140,6 +145,8 @@ export class RunExecution implements BroadcastRun {
     await Promise.resolve();
     const counts = await store.deliveryCounts(this.id);
     const followUp: FollowUpPlan | undefined = await followUpPlanFor(store, this.#record);
+    // A correction stops the message it corrects: what that run sent is then all in the ledger.
+    for (const runId of followUp?.activeRunIds ?? []) await this.#context.supersede(runId);
     const { sources, skipped } = await buildSources(this.#record, counts, this.#context, this.#abort.signal, followUp);
     this.#sources = sources;
     this.#skipped = skipped;

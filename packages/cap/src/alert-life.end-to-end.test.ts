@@ -88,7 +88,7 @@ describe("an alert's life on every channel: from an INGV report to an update and
     });
     opened.push(() => whatsapp.close?.());
 
-    const store = createMemoryStore();
+    const store = createMemoryStore({ keepMessageIds: true });
     for (const chat of TELEGRAM_CHATS) await subscribe(store, 'telegram', chat);
     for (const number of WHATSAPP_NUMBERS) await subscribe(store, 'whatsapp', number);
     const feed = createFeed({ comune: { name: 'Jesi', istat: '042021' } });

@@ -35,7 +35,7 @@ describe('Telegram follow-ups through the broadcaster, against the sandbox', () 
   it('edits the messages it sent for an update and a cancel, and sends a new message when the edit is refused', async () => {
     sandbox = await createTelegramSandbox();
     channel = createTelegramChannel({ token: TEST_TOKEN, baseUrl: sandbox.url });
-    const store = createMemoryStore({ channels: [channel] });
+    const store = createMemoryStore({ channels: [channel], keepMessageIds: true });
     for (const chat of CHATS) {
       await store.subscribe(
         { channel: 'telegram', address: String(chat), topics: ['protezione-civile'], areas: [], language: 'it' },

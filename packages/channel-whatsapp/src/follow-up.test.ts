@@ -54,7 +54,7 @@ describe('WhatsApp follow-ups through the broadcaster, against the sandbox', () 
       conversationWindow: { lastInboundAt: (address) => inbound.get(address) },
     });
     opened.push(channel);
-    const store = createMemoryStore();
+    const store = createMemoryStore({ keepMessageIds: true });
     for (const address of [inWindow, outside]) {
       await store.subscribe(
         { channel: 'whatsapp', address, topics: ['protezione-civile'], areas: [], language: 'it' },

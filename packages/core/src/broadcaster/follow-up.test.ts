@@ -68,7 +68,7 @@ async function addresses(store: Store, ids: readonly string[]): Promise<string[]
 
 describe('follow-ups: updates and cancels reach everyone the first message reached', () => {
   it('an update goes to the earlier recipients as a marked follow-up and to the others as a first message; a cancel only to those reached', async () => {
-    const store = createMemoryStore();
+    const store = createMemoryStore({ keepMessageIds: true });
     const ids = await seedSubscribers(store, 5, { topics: ['protezione-civile'] });
     let refusing = true;
     const { channel, sent } = recordingChannel({ refuse: (address) => refusing && address === 'addr-4' });
@@ -155,8 +155,28 @@ describe('follow-ups: updates and cancels reach everyone the first message reach
     await broadcaster.close();
   });
 
-  it('tells a channel with renderFollowUp what changed, and renders it once per language', async () => {
+  it('without kept message ids (the memory store by default) a follow-up still reaches everyone, as a new message', async () => {
     const store = createMemoryStore();
+    await seedSubscribers(store, 3, { topics: ['protezione-civile'] });
+    const { channel, sent } = recordingChannel();
+    const broadcaster = createBroadcaster({ store, channels: [channel] });
+    await (
+      await broadcaster.publish(alert())
+    ).done;
+    await (
+      await broadcaster.publish(alert({ revision: 2 }))
+    ).done;
+    const followUps = sent.slice(3);
+    expect(followUps).toHaveLength(3);
+    for (const entry of followUps) {
+      expect(entry.followUp).toMatchObject({ kind: 'update', previousRevision: 1 });
+      expect(entry.followUp!.previousMessageId).toBeUndefined();
+    }
+    await broadcaster.close();
+  });
+
+  it('tells a channel with renderFollowUp what changed, and renders it once per language', async () => {
+    const store = createMemoryStore({ keepMessageIds: true });
     await seedSubscribers(store, 3, { topics: ['protezione-civile'] });
     const { channel, sent, contexts } = recordingChannel({ followUps: true });
     const broadcaster = createBroadcaster({ store, channels: [channel] });
@@ -182,7 +202,7 @@ describe('follow-ups: updates and cancels reach everyone the first message reach
 
 describe('follow-ups: the thread is transitive', () => {
   it('a cancel referencing the first alert also reaches whoever only its update reached, and follows up the update', async () => {
-    const store = createMemoryStore();
+    const store = createMemoryStore({ keepMessageIds: true });
     await seedSubscribers(store, 2, { topics: ['protezione-civile'] });
     const { channel, sent } = recordingChannel();
     const broadcaster = createBroadcaster({ store, channels: [channel] });
@@ -216,7 +236,7 @@ describe('follow-ups: the thread is transitive', () => {
 
 describe('follow-ups: a correction stops the message it corrects', () => {
   it('a cancel published while the alert is still going out cancels that run; whoever the alert reached gets the cancel, nobody gets the alert after it', async () => {
-    const store = createMemoryStore();
+    const store = createMemoryStore({ keepMessageIds: true });
     await seedSubscribers(store, 60, { topics: ['protezione-civile'] });
     const log: Array<{ address: string; kind: 'alert' | 'cancel' }> = [];
     const sandbox = createSandboxChannel({ limits: { ratePerSecond: 20, concurrency: 2 } });
@@ -251,7 +271,7 @@ describe('follow-ups: a correction stops the message it corrects', () => {
 
 describe('exercise mode', () => {
   it('an exercise reaches only subscribers who hold the exercise topic, emergency or not', async () => {
-    const store = createMemoryStore();
+    const store = createMemoryStore({ keepMessageIds: true });
     await seedSubscribers(store, 3, { topics: [], prefix: 'everything-' });
     await seedSubscribers(store, 2, { topics: ['protezione-civile'], prefix: 'civil-' });
     await seedSubscribers(store, 2, { topics: [EXERCISE_TOPIC], prefix: 'staff-' });

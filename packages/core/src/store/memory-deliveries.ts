@@ -43,9 +43,10 @@ function countsOf(channel: string, ledger: MemoryLedger): DeliveryCounts {
  * {@link MemoryLedger} per run and channel. The address is joined in at claim time.
  *
  * @param state - The memory store's shared state.
+ * @param keepMessageIds - Whether to keep provider message ids of sent deliveries (for follow-ups).
  * @returns The ledger methods.
  */
-export function createMemoryDeliveryMethods(state: MemoryState): DeliveryMethods {
+export function createMemoryDeliveryMethods(state: MemoryState, keepMessageIds = false): DeliveryMethods {
   return {
     async appendDeliveries(runId, channel, subscriberIds, progress) {
       const run = runState(state, runId);
@@ -82,7 +83,7 @@ export function createMemoryDeliveryMethods(state: MemoryState): DeliveryMethods
             outcome.status,
             outcome.attempts,
             outcome.code,
-            outcome.providerMessageId,
+            keepMessageIds ? outcome.providerMessageId : undefined,
           );
       }
     },

@@ -20,6 +20,14 @@ export interface MemoryStoreOptions {
    * @defaultValue none: only the domain rules are checked
    */
   channels?: readonly StoreChannel[];
+  /**
+   * Keep each sent delivery's provider message id, so follow-ups (updates, cancels) know which
+   * message a citizen has: Telegram edits it, WhatsApp quotes it. Off by default: the ledger then
+   * stays at about 8 bytes per delivery (a million-recipient benchmark), and follow-ups still
+   * reach everyone, as new messages. The SQLite and PostgreSQL stores always keep them.
+   * @defaultValue false
+   */
+  keepMessageIds?: boolean;
 }
 
 /**
@@ -43,7 +51,7 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): Store {
     ...createMemoryAudienceMethods(state),
     ...createMemoryPrivacyMethods(state),
     ...createMemoryRunMethods(state),
-    ...createMemoryDeliveryMethods(state),
+    ...createMemoryDeliveryMethods(state, options.keepMessageIds ?? false),
     ...createMemoryReceiptMethods(),
     ...createMemoryChannelStateMethods({
       exists: (id) => liveSubscriber(state, id) !== undefined,

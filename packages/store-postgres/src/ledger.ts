@@ -152,6 +152,10 @@ export function createLedgerMethods(ctx: StoreContext, keys: RunKeys): LedgerMet
         // whole ledger to a thousand primary-key lookups — 170 ms against 15 ms per batch at
         // 100,000 deliveries, and growing with the ledger. Cached or SSD pages cost ~1.1.
         await db.query({ text: 'SET LOCAL random_page_cost = 1.1' });
+        // An outcome lost to a server crash leaves its delivery claimed, and a claim left over is
+        // sent again counted as ambiguous: the claim must be durable, the outcome need not wait
+        // for the disk (about a fifth more deliveries per second on the bench).
+        await db.query({ text: 'SET LOCAL synchronous_commit = off' });
         await db.query({
           name: `${s}.record`,
           text: recordSql,

@@ -51,8 +51,6 @@ describe('Telegram follow-ups through the broadcaster, against the sandbox', () 
       await broadcaster.publish(
         flood({
           revision: 2,
-          colorCode: 'rossa',
-          severity: 'extreme',
           content: { it: { headline: 'Esino esondato', body: 'Salite ai piani alti.' } },
         }),
       )
@@ -104,6 +102,40 @@ describe('Telegram follow-ups through the broadcaster, against the sandbox', () 
     const ids = new Map(ledger.sends.map((send) => [send.subscriberId, send.providerMessageId]));
     const deletedSubscriber = await store.findSubscriber('telegram', String(deletedChat));
     expect(ids.get(deletedSubscriber!.id)).toBe(String(sandbox.messagesTo(deletedChat).at(-1)!.messageId));
+    await broadcaster.close();
+  });
+
+  it('an escalation rings: it goes as a new message, not a silent edit', async () => {
+    sandbox = await createTelegramSandbox();
+    channel = createTelegramChannel({ token: TEST_TOKEN, baseUrl: sandbox.url, silentBelow: 'moderate' });
+    const store = createMemoryStore({ channels: [channel], keepMessageIds: true });
+    await store.subscribe(
+      { channel: 'telegram', address: String(CHATS[0]), topics: [], areas: [], language: 'it' },
+      CONSENT,
+    );
+    const broadcaster = createBroadcaster({ store, channels: [channel] });
+    await (
+      await broadcaster.publish(flood({ severity: 'minor', colorCode: 'gialla' }))
+    ).done;
+    await (
+      await broadcaster.publish(flood({ revision: 2, severity: 'minor', colorCode: 'rossa' }))
+    ).done;
+    expect(sandbox.edits).toHaveLength(0);
+    expect(sandbox.messages).toHaveLength(2);
+    expect(sandbox.messages[1]!.text).toContain('AGGIORNAMENTO');
+    // A correction that does not raise the level is an edit again.
+    await (
+      await broadcaster.publish(
+        flood({
+          revision: 3,
+          severity: 'minor',
+          colorCode: 'rossa',
+          content: { it: { headline: 'Esino in piena', body: 'Argini chiusi.' } },
+        }),
+      )
+    ).done;
+    expect(sandbox.edits).toHaveLength(1);
+    expect(sandbox.edits[0]!.messageId).toBe(sandbox.messages[1]!.messageId);
     await broadcaster.close();
   });
 

@@ -23,6 +23,11 @@ export interface TelegramMessage {
   readonly parts: readonly TelegramMessagePart[];
   /** Sent with `disable_notification` (low severity). */
   readonly silent: boolean;
+  /**
+   * A follow-up that escalates (higher severity or colour than the message the citizen has): sent
+   * as a new message, which rings, instead of a silent edit. @defaultValue false
+   */
+  readonly ring?: boolean;
 }
 
 /** Options of {@link renderTelegramMessage}. */
@@ -34,6 +39,25 @@ export interface RenderOptions {
 }
 
 const SEVERITY_RANK: Record<Severity, number> = { unknown: 0, minor: 1, moderate: 2, severe: 3, extreme: 4 };
+const COLOR_RANK: Record<NonNullable<Announcement['colorCode']>, number> = {
+  verde: 0,
+  gialla: 1,
+  arancione: 2,
+  rossa: 3,
+};
+
+/**
+ * Whether an update raises the alert above the one the citizen has: a higher severity or a
+ * higher colour code. Telegram's edits do not ring, so an escalation goes as a new message.
+ *
+ * @param previous - The announcement the citizen has.
+ * @param next - The update.
+ */
+export function escalates(previous: Announcement, next: Announcement): boolean {
+  if (SEVERITY_RANK[next.severity] > SEVERITY_RANK[previous.severity]) return true;
+  const before = previous.colorCode === undefined ? -1 : COLOR_RANK[previous.colorCode];
+  return next.colorCode !== undefined && COLOR_RANK[next.colorCode] > before;
+}
 
 /**
  * Renders an announcement as Telegram HTML: a badge line (colour, exercise, update), the bold

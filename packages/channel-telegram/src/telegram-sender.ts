@@ -14,7 +14,7 @@ import { createBotApi } from './bot-api.js';
 import { classify, type TelegramTarget } from './classify.js';
 import { editRefusal } from './edit.js';
 import { telegramChannelOptionsSchema, type TelegramChannelOptions } from './options.js';
-import { renderTelegramMessage, type TelegramMessage, type TelegramMessagePart } from './render.js';
+import { escalates, renderTelegramMessage, type TelegramMessage, type TelegramMessagePart } from './render.js';
 
 /** A Telegram channel: renders {@link TelegramMessage}s and sends them over the Bot API. */
 export type TelegramChannel = Channel<TelegramMessage>;
@@ -119,12 +119,15 @@ export function createTelegramSender(options: TelegramChannelOptions, profile: S
         timeZone: resolved.timeZone,
       });
     },
-    // The follow-up is the announcement rendered as its kind: the badge says AGGIORNAMENTO or ANNULLATO.
-    renderFollowUp(announcement: Announcement, language: string, { kind }): TelegramMessage {
-      return renderTelegramMessage({ ...announcement, type: kind }, language, {
+    // The follow-up is the announcement rendered as its kind: the badge says AGGIORNAMENTO or
+    // ANNULLATO. An escalation rings: it goes as a new message rather than a silent edit.
+    renderFollowUp(announcement: Announcement, language: string, { kind, previous }): TelegramMessage {
+      const message = renderTelegramMessage({ ...announcement, type: kind }, language, {
         silentBelow: resolved.silentBelow,
         timeZone: resolved.timeZone,
       });
+      const ring = kind === 'update' && previous !== undefined && escalates(previous, announcement);
+      return ring ? { ...message, ring } : message;
     },
     // A split message is several requests against Telegram's limit, not one.
     cost: (rendered: TelegramMessage) => rendered.parts.length,
@@ -132,7 +135,12 @@ export function createTelegramSender(options: TelegramChannelOptions, profile: S
       const progress = progressByMessage.get(rendered)?.get(address) ?? { sent: 0, firstMessageId: undefined };
       let start = progress.sent;
       const only = rendered.parts.length === 1 ? rendered.parts[0] : undefined;
-      if (start === 0 && followUp?.previousMessageId !== undefined && only?.method === 'sendMessage') {
+      if (
+        start === 0 &&
+        followUp?.previousMessageId !== undefined &&
+        only?.method === 'sendMessage' &&
+        rendered.ring !== true
+      ) {
         // The recipient has the alert already: change that message rather than add one.
         if (signal.aborted) return { ok: false, error: new ChannelError('NETWORK_ERROR', 'The send was aborted') };
         const params = paramsFor(address, only, rendered.silent);

@@ -1,7 +1,9 @@
 import { isExpired, languagesOf, type Announcement } from '../domain/announcement.js';
 import type { AudienceQuery, Priority } from '../domain/audience.js';
 import type { AnyChannel } from '../channel/channel.js';
+import type { RunStore } from '../store/run-store.js';
 import type { SubscriberStore } from '../store/subscriber-store.js';
+import type { FollowUpPlan } from './follow-up.js';
 import { costsOf } from './run-sources.js';
 import type { ChannelEstimate, Estimate } from './types.js';
 
@@ -17,6 +19,7 @@ import type { ChannelEstimate, Estimate } from './types.js';
  * @param channels - The configured channels by name.
  * @param store - Where audiences are counted.
  * @param now - Clock time (an expired announcement reaches nobody).
+ * @param followUp - For a follow-up: who the thread reached counts (see `countFollowUp`).
  * @returns The estimate.
  */
 export async function estimateRun(
@@ -24,14 +27,19 @@ export async function estimateRun(
   priority: Priority,
   audiences: readonly AudienceQuery[],
   channels: ReadonlyMap<string, AnyChannel>,
-  store: Pick<SubscriberStore, 'countAudience'>,
+  store: Pick<SubscriberStore, 'countAudience' | 'audiencePage'> & Pick<RunStore, 'priorSends'>,
   now: number,
+  followUp?: FollowUpPlan,
 ): Promise<Estimate> {
   const expired = isExpired(announcement, now);
   const estimates = await Promise.all(
     audiences.map(async (audience): Promise<ChannelEstimate> => {
       const channel = channels.get(audience.channel)!;
-      const recipients = expired ? 0 : await store.countAudience(audience);
+      const recipients = expired
+        ? 0
+        : followUp === undefined
+          ? await store.countAudience(audience)
+          : await countFollowUp(store, audience, followUp);
       const rate = channel.limits.ratePerSecond;
       const cost = recipients > 0 ? await costOf(channel, announcement) : 1;
       const estimate: ChannelEstimate = {
@@ -107,4 +115,38 @@ async function priceOf(
     if (price && (!dearest || price.amount > dearest.amount)) dearest = price;
   }
   return dearest;
+}
+
+/** Page size of the follow-up count. */
+const COUNT_PAGE = 1000;
+
+/**
+ * Recipients of a follow-up on one channel, as planning would make them: everyone an earlier run
+ * of the thread reached, plus (for an update) the audience not among them. Reads ids page by page
+ * like planning does, never every recipient at once.
+ */
+async function countFollowUp(
+  store: Pick<SubscriberStore, 'audiencePage'> & Pick<RunStore, 'priorSends'>,
+  audience: AudienceQuery,
+  followUp: FollowUpPlan,
+): Promise<number> {
+  const base = { channel: audience.channel, announcementIds: followUp.threadIds, excludeRunId: '' };
+  let count = 0;
+  let cursor: string | undefined;
+  do {
+    const page = await store.priorSends({ ...base, cursor, limit: COUNT_PAGE });
+    count += page.sends.length;
+    cursor = page.next;
+  } while (cursor !== undefined);
+  if (!followUp.reachesAudience) return count;
+  do {
+    const page = await store.audiencePage(audience, cursor, COUNT_PAGE);
+    const ids = page.members.map((member) => member.subscriberId);
+    if (ids.length > 0) {
+      const reached = await store.priorSends({ ...base, subscriberIds: ids, limit: ids.length });
+      count += ids.length - reached.sends.length;
+    }
+    cursor = page.next;
+  } while (cursor !== undefined);
+  return count;
 }

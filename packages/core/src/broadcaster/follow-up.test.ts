@@ -108,13 +108,13 @@ describe('follow-ups: updates and cancels reach everyone the first message reach
     expect(firsts.map((entry) => entry.address).sort()).toEqual(['addr-4', 'late']);
     expect(firsts.every((entry) => entry.text.startsWith('Frana: evacuate'))).toBe(true);
     const revision2 = new Map(sent.map((entry) => [entry.address, entry.messageId]));
-    sent.length = 0;
-
-    // Someone subscribing after the update does not get a cancel of an alert they never saw.
+    // The estimate counts who the cancel will reach (the six the thread reached), not its audience.
     await store.subscribe(
-      { channel: 'sandbox', address: 'later', topics: ['protezione-civile'], areas: [], language: 'it' },
+      { channel: 'sandbox', address: 'not-reached', topics: ['protezione-civile'], areas: [], language: 'it' },
       IMPORT_CONSENT,
     );
+    sent.length = 0;
+
     const cancel = alert({
       id: 'frana-smia-revoca',
       type: 'cancel',
@@ -122,6 +122,9 @@ describe('follow-ups: updates and cancels reach everyone the first message reach
       severity: 'minor',
       content: { it: { headline: 'Frana: strada riaperta' } },
     });
+    expect((await broadcaster.estimate(cancel)).channels[0]!.recipients).toBe(6);
+    // An update would reach them and the one not reached yet.
+    expect((await broadcaster.estimate(alert({ revision: 3 }))).channels[0]!.recipients).toBe(7);
     const third = await (await broadcaster.publish(cancel)).done;
     expect(third.channels[0]!.sent).toBe(6);
     expect(sent.map((entry) => entry.address).sort()).toEqual([

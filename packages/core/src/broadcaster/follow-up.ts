@@ -39,9 +39,13 @@ export function threadOf(announcement: Announcement): string[] {
  * @param store - Where the runs are.
  * @param record - The run.
  */
-export async function followUpPlanFor(store: RunStore, record: RunRecord): Promise<FollowUpPlan | undefined> {
+export async function followUpPlanFor(
+  store: RunStore,
+  record: Pick<RunRecord, 'id' | 'announcement'>,
+): Promise<FollowUpPlan | undefined> {
   const runs = await store.listRuns({ status: ALL_STATUSES });
-  // Oldest first: the runs before this one in the list are the earlier ones (ties keep creation order).
+  // Oldest first: the runs before this one in the list are the earlier ones (ties keep creation
+  // order). A run not created yet (an estimate) comes after all of them.
   const index = runs.findIndex((run) => run.id === record.id);
   const earlier = index === -1 ? runs : runs.slice(0, index);
   // The thread is transitive: a cancel that references the first alert also follows up the

@@ -3,6 +3,7 @@ import { audienceFor, defaultPriority } from '../domain/audience.js';
 import { ConfigError, parseOrThrow } from '../errors.js';
 import type { BroadcasterParts } from './broadcaster-parts.js';
 import { estimateRun } from './estimate.js';
+import { followUpPlanFor } from './follow-up.js';
 import type { ClosingState, RunTaking } from './run-taking.js';
 import type { Broadcaster, PublishOptions } from './types.js';
 
@@ -74,7 +75,9 @@ export function createPublishMethods(
 
     async estimate(input, publishOptions = {}) {
       const { announcement, priority, audiences } = prepare(input, publishOptions);
-      return estimateRun(announcement, priority, audiences, channels, store, clock.now());
+      // A correction or cancel counts who the alert reached, as its planning will.
+      const followUp = await followUpPlanFor(store, { id: '', announcement });
+      return estimateRun(announcement, priority, audiences, channels, store, clock.now(), followUp);
     },
   };
 }

@@ -200,7 +200,7 @@ export const whatsAppChannelOptionsSchema = z.object({
  * | `throughput` | `80` | the number's messages per second: 20, 80 or 1,000 |
  * | `limits` | from `throughput`, 6 s per recipient | overrides of the pacing |
  * | `portfolio` | none: no daily limit | the shared messaging limit of the business portfolio |
- * | `templates` | `[]` | approved templates by severity/topic/language |
+ * | `templates` | `[]` | approved templates by severity/topic/language; `followUp` ones for updates and cancels |
  * | `conversationWindow` | none: always templates | the store (or a `ConversationWindow`): when each citizen last wrote |
  * | `freeFormInWindow` | `true` | free-form text inside an open window |
  * | `undeliverableLedger` | in memory | counts 131026 per address and day |

@@ -3,6 +3,7 @@ import type { RunRecord } from '../store/run-store.js';
 import type { RunContext } from './run-execution.js';
 import type { RunChannel } from './run-channel.js';
 import { isParallel } from './parallel-channel.js';
+import { followUpPlanFor } from './follow-up.js';
 import { buildSources } from './run-sources.js';
 
 /**
@@ -43,7 +44,9 @@ export class RunAssist {
     const abort = new AbortController();
     setMaxListeners(0, abort.signal);
     // Counters start at zero: they count this helper's share, the ledger counts the run.
-    const { sources } = await buildSources({ ...record, audiences }, [], context, abort.signal);
+    // A helper sends follow-ups as the holder does: same thread, same rendering, same lookups.
+    const followUp = await followUpPlanFor(context.store, record);
+    const { sources } = await buildSources({ ...record, audiences }, [], context, abort.signal, followUp);
     const assist = new RunAssist(record.id, sources, abort, context);
     for (const source of sources) {
       source.holdBack = () => context.writer.full;

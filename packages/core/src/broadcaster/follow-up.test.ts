@@ -272,6 +272,60 @@ describe('follow-ups: a correction stops the message it corrects', () => {
   });
 });
 
+describe('follow-ups: resumed', () => {
+  it('a follow-up interrupted while planning and sending resumes where it was: each citizen gets it once, as the right kind', async () => {
+    const store = createMemoryStore({ keepMessageIds: true });
+    await seedSubscribers(store, 30, { topics: ['protezione-civile'] });
+    const first = recordingChannel();
+    const before = createBroadcaster({ store, channels: [first.channel] });
+    await (
+      await before.publish(alert())
+    ).done;
+    await before.close();
+    await seedSubscribers(store, 10, { topics: ['protezione-civile'], prefix: 'new-' });
+
+    const log: Array<{ address: string; followUp: FollowUp | undefined }> = [];
+    const slow = createSandboxChannel({ limits: { ratePerSecond: 20, concurrency: 2 } });
+    const channel: Channel<SandboxChannelMessage> = {
+      ...slow,
+      async send(address, rendered, options) {
+        const result = await slow.send(address, rendered, options);
+        if (result.ok) log.push({ address, followUp: options.followUp });
+        return result;
+      },
+    };
+    // Planning stops after three pages (in the middle of the earlier recipients) until the close.
+    let pages = 0;
+    let release!: () => void;
+    const held = new Promise<void>((resolve) => (release = resolve));
+    const holding: Store = {
+      ...store,
+      async appendDeliveries(...args) {
+        if (++pages > 3) await held;
+        return store.appendDeliveries(...args);
+      },
+    };
+    const interrupted = createBroadcaster({ store: holding, channels: [channel], planPageSize: 7 });
+    const run = await interrupted.publish(alert({ revision: 2 }));
+    for await (const progress of run) if (progress.channels[0]!.sent >= 5) break;
+    const closing = interrupted.close();
+    release();
+    await closing;
+    expect(log.length).toBeLessThan(40);
+    const stored = await store.getRun(run.id);
+    expect(stored?.plan.sandbox?.done).toBe(false);
+
+    const resumed = createBroadcaster({ store, channels: [channel], planPageSize: 7 });
+    const [again] = await resumed.resume();
+    await again!.done;
+    const addresses = log.map((entry) => entry.address);
+    expect(new Set(addresses).size).toBe(40);
+    expect(addresses).toHaveLength(40);
+    for (const entry of log) expect(entry.followUp !== undefined).toBe(entry.address.startsWith('addr-'));
+    await resumed.close();
+  });
+});
+
 describe('exercise mode', () => {
   it('an exercise reaches only subscribers who hold the exercise topic, emergency or not', async () => {
     const store = createMemoryStore({ keepMessageIds: true });

@@ -1,5 +1,6 @@
 import type { AnyChannel } from '../channel/channel.js';
 import type { ReceiptCounts } from '../store/receipt-store.js';
+import type { DeliveryCounts } from '../store/run-store.js';
 import type { QueueAhead } from './queue-ahead.js';
 import type { RunChannel } from './run-channel.js';
 import type { ChannelProgress, RunProgress } from './types.js';
@@ -7,6 +8,13 @@ import type { ChannelProgress, RunProgress } from './types.js';
 interface Sample {
   at: number;
   done: number;
+}
+
+interface Counts {
+  sent: number;
+  failed: number;
+  dropped: number;
+  cancelled: number;
 }
 
 /** Seconds of history the delivery rate is averaged over. */
@@ -31,6 +39,36 @@ export interface SnapshotInputs {
 export class ProgressTracker {
   readonly #samples = new Map<string, Sample[]>();
   readonly #receipts = new Map<string, ReceiptCounts>();
+  /** What the ledger holds for channels other processes help to deliver (`limits.parallel`). */
+  readonly #ledger = new Map<string, Counts>();
+
+  /**
+   * Keeps the ledger's counts of channels that other processes help deliver: this process's own
+   * counters see only its share, so snapshots show whichever is further along.
+   */
+  setLedgerCounts(counts: readonly DeliveryCounts[]): void {
+    for (const { channel, byStatus } of counts)
+      this.#ledger.set(channel, {
+        sent: byStatus.sent,
+        failed: byStatus.failed,
+        dropped: byStatus.dropped,
+        cancelled: byStatus.cancelled + byStatus.expired,
+      });
+  }
+
+  /** The run's counts on a channel: its own, or the ledger's where that is further along. */
+  #counts(source: RunChannel): Counts & { planned: number } {
+    const own = source.counters;
+    const ledger = this.#ledger.get(source.channel);
+    if (ledger === undefined) return own;
+    return {
+      planned: own.planned,
+      sent: Math.max(own.sent, ledger.sent),
+      failed: Math.max(own.failed, ledger.failed),
+      dropped: Math.max(own.dropped, ledger.dropped),
+      cancelled: Math.max(own.cancelled, ledger.cancelled),
+    };
+  }
 
   /** Keeps the latest receipt counts of the run, shown by the next snapshots. */
   setReceipts(counts: readonly ReceiptCounts[]): void {
@@ -41,7 +79,8 @@ export class ProgressTracker {
   sample(sources: readonly RunChannel[], now: number): void {
     for (const source of sources) {
       const samples = this.#samples.get(source.channel) ?? [];
-      samples.push({ at: now, done: doneCount(source) });
+      const { sent, failed, dropped } = this.#counts(source);
+      samples.push({ at: now, done: sent + failed + dropped });
       while (samples.length > 2 && now - samples[0]!.at > RATE_WINDOW_MS) samples.shift();
       this.#samples.set(source.channel, samples);
       source.recentRate = this.#rate(source.channel);
@@ -61,7 +100,7 @@ export class ProgressTracker {
       announcementId,
       status,
       channels: sources.map((source): ChannelProgress => {
-        const { planned, sent, failed, dropped, cancelled } = source.counters;
+        const { planned, sent, failed, dropped, cancelled } = this.#counts(source);
         const rate = this.#rate(source.channel);
         const remaining = Math.max(0, planned - sent - failed - dropped - cancelled);
         const limit = inputs.channels.get(source.channel)?.limits.ratePerSecond ?? Infinity;
@@ -122,11 +161,6 @@ export class ProgressTracker {
     const seconds = (last.at - first.at) / 1000;
     return seconds > 0 ? (last.done - first.done) / seconds : 0;
   }
-}
-
-function doneCount(source: RunChannel): number {
-  const { sent, failed, dropped } = source.counters;
-  return sent + failed + dropped;
 }
 
 /**

@@ -72,6 +72,8 @@ describe('several processes deliver one run on a parallel channel', () => {
     expect(report.status).toBe('completed');
     expect(report.channels[0]).toMatchObject({ sent: 400, ambiguous: 0 });
     expect(fromB.status).toBe('completed');
+    // The holder's progress counts the helper's sends too (they reach it through the ledger).
+    expect(run.progress().channels[0]).toMatchObject({ sent: 400, planned: 400 });
     expect(await ledgerOf(store, run.id)).toMatchObject({ pending: 0, claimed: 0, sent: 400 });
     await a.close();
     await b.close();

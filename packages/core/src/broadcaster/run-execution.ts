@@ -9,6 +9,7 @@ import type { Lane } from './lane.js';
 import type { OutcomeWriter } from './outcome-writer.js';
 import { ProgressFeed, ProgressTracker } from './progress.js';
 import { followUpPlanFor, type FollowUpPlan } from './follow-up.js';
+import { isParallel } from './parallel-channel.js';
 import { planAudience } from './plan-audience.js';
 import type { QueueAhead } from './queue-ahead.js';
 import { buildReport } from './report.js';
@@ -67,6 +68,7 @@ export class RunExecution implements BroadcastRun {
   readonly #abort = new AbortController();
   readonly #tracker = new ProgressTracker();
   #readingReceipts = false;
+  #readingLedger = false;
   readonly #feed = new ProgressFeed();
   readonly #startedAt: number;
   /** Monotonic start, for the report's duration. */
@@ -193,6 +195,7 @@ export class RunExecution implements BroadcastRun {
         onProgress: () => {
           this.#tracker.sample(this.#sources, pacing.now());
           this.#refreshReceipts();
+          this.#refreshLedger();
           const progress = this.progress();
           this.#feed.publish(progress);
           emit({ type: 'run.progress', at: clock.now(), progress });
@@ -246,6 +249,28 @@ export class RunExecution implements BroadcastRun {
       });
   }
 
+  /**
+   * Other processes may help deliver the run's parallel channels: their sends reach this one
+   * only through the ledger, read for the next snapshot (one read at a time).
+   */
+  #refreshLedger(): void {
+    const { channels, store } = this.#context;
+    const parallel = new Set(
+      this.#sources.filter((source) => isParallel(channels.get(source.channel))).map((source) => source.channel),
+    );
+    if (this.#readingLedger || parallel.size === 0) return;
+    this.#readingLedger = true;
+    store
+      .deliveryCounts(this.id)
+      .then(
+        (counts) => this.#tracker.setLedgerCounts(counts.filter((entry) => parallel.has(entry.channel))),
+        (error: unknown) => this.#context.onStoreError('deliveryCounts', error),
+      )
+      .finally(() => {
+        this.#readingLedger = false;
+      });
+  }
+
   async #finish(): Promise<RunReport> {
     const { store, clock, pacing, writer, lanes, emit, leaseOwner } = this.#context;
     this.#finishing = true;
@@ -275,11 +300,18 @@ export class RunExecution implements BroadcastRun {
     if (status === 'cancelled' || status === 'expired') await this.#context.feed.withdraw(this.#record);
     const receipts = await this.#readReceipts();
     this.#tracker.setReceipts(receipts);
+    const counts = await store.deliveryCounts(this.id);
+    const parallel = new Set(
+      this.#sources
+        .filter((source) => isParallel(this.#context.channels.get(source.channel)))
+        .map((source) => source.channel),
+    );
+    this.#tracker.setLedgerCounts(counts.filter((entry) => parallel.has(entry.channel)));
     const report = buildReport({
       record: this.#record,
       status,
       receipts,
-      counts: await store.deliveryCounts(this.id),
+      counts,
       sources: this.#sources,
       skipped: this.#skipped,
       startedAt: this.#startedAt,

@@ -2,6 +2,7 @@ import { createServer, type Server } from 'node:net';
 import type { RunReport } from '@banditore/core';
 import { afterEach, describe, expect, it } from 'vitest';
 import { checkPortFree, parsePort, PortInUseError } from './port.js';
+import { parseWorkers } from './workers.js';
 import { reportLines } from './progress-view.js';
 
 let holder: Server | undefined;
@@ -39,6 +40,20 @@ describe('the demo port', () => {
 
   it.each(['--port=abc', '--port=70000', '--port=-1', '--port='])('refuses %s with a message', (flag) => {
     expect(() => parsePort([flag])).toThrow(/--port must be a number from 0 to 65535/);
+  });
+});
+
+describe('the number of workers', () => {
+  it.each([
+    [[], 1],
+    [['--workers=3'], 3],
+    [['--once', '--workers=8'], 8],
+  ])('reads %j as %d workers', (args, workers) => {
+    expect(parseWorkers(args)).toBe(workers);
+  });
+
+  it.each(['--workers=0', '--workers=9', '--workers=two', '--workers='])('refuses %s with a message', (flag) => {
+    expect(() => parseWorkers([flag])).toThrow(/--workers must be a whole number from 1 to 8/);
   });
 });
 

@@ -8,7 +8,9 @@
  * SQLite file under `data/`, with live progress per channel and a final report, while the comune's home page shows the alert live through
  * <banditore-alerts>.
  *
- * Flags: `--once` exits after the broadcasts (exit code 0); `--port=N` (default 3000, 0 = any).
+ * Flags: `--once` exits after the broadcasts (exit code 0); `--port=N` (default 3000, 0 = any);
+ * `--workers=N` (default 1) starts N − 1 more broadcaster processes on the same store, which
+ * share the Web Push sends (the rate-limited channels stay with the process that paces them).
  */
 import { mkdir } from 'node:fs/promises';
 import { createBroadcaster, createFeed, serve, type BroadcastRun } from '@banditore/core';
@@ -22,10 +24,12 @@ import { setUpTelegram } from './telegram-setup.js';
 import { setUpPush } from './push-setup.js';
 import { setUpWhatsApp } from './whatsapp-setup.js';
 import { openDemoStore } from './store.js';
+import { parseWorkers, startHelpers, type Helpers } from './workers.js';
 
 const args = process.argv.slice(2);
 const once = args.includes('--once');
 const port = parsePortOrExit(args);
+const workers = parseWorkersOrExit(args);
 const dataDir = 'data';
 const databasePath = `${dataDir}/demo.db`;
 const out = process.stdout;
@@ -46,7 +50,7 @@ const telegram = await setUpTelegram(store, process.env);
 // WhatsApp: the Cloud API sandbox posts its signed webhooks to this server, known once it listens.
 let serverUrl = '';
 const whatsapp = await setUpWhatsApp(store, () => `${serverUrl}/whatsapp`);
-const push = await setUpPush(store);
+const push = await setUpPush(store, { parallel: workers > 1 });
 
 const feed = createFeed({
   comune: { name: 'Jesi', istat: '042021' },
@@ -126,6 +130,21 @@ for (const [label, announcement] of [
   out.write(`Estimate ${label}: ${estimate.recipients} recipients, priority ${estimate.priority}: ${perChannel}\n`);
 }
 out.write('\n');
+
+// Helper workers stand by before the notices go out, so they share the Web Push sends from the start.
+const helpers: Helpers | undefined =
+  workers > 1
+    ? startHelpers(workers - 1, {
+        ...(process.env.DATABASE_URL ? { databaseUrl: process.env.DATABASE_URL } : {}),
+        sqlitePath: databasePath,
+        vapid: push.vapid,
+        pushServiceOrigin: push.webSandbox.url,
+      })
+    : undefined;
+if (helpers) {
+  await helpers.ready;
+  out.write(`${workers} workers share the store; Web Push runs are sent by all of them.\n\n`);
+}
 
 const started = performance.now();
 const runs: Array<[string, BroadcastRun]> = [
@@ -213,6 +232,17 @@ out.write(
     `the push service decrypted ${push.webSandbox.stats.accepted} messages and saw ${push.webSandbox.stats.distinctTokens} VAPID token(s); ` +
     `app installs done in ${(finished.get(push.app.name) ?? seconds).toFixed(1)} s, browsers in ${(finished.get(push.web.name) ?? seconds).toFixed(1)} s.\n`,
 );
+if (helpers) {
+  const shares = await helpers.reports;
+  const total = reports.reduce(
+    (sum, report) => sum + (report.channels.find((c) => c.channel === push.web.name)?.sent ?? 0),
+    0,
+  );
+  const others = shares.reduce((sum, share) => sum + share.sent, 0);
+  out.write(
+    `Web Push sent by ${workers} workers: worker-1 ${total - others}, ${shares.map((share) => `${share.instance} ${share.sent}`).join(', ')} (${total} in all).\n`,
+  );
+}
 if (telegram.sandbox) {
   const stats = telegram.sandbox.stats;
   out.write(
@@ -221,6 +251,7 @@ if (telegram.sandbox) {
 }
 
 const shutdown = async (): Promise<void> => {
+  helpers?.stop();
   polling.abort();
   await pollingDone;
   await broadcaster.close();
@@ -238,6 +269,16 @@ if (once) {
   process.once('SIGINT', () => {
     void shutdown().then(() => process.exit(0));
   });
+}
+
+/** `--workers=N`, or a one-line explanation and exit code 2. */
+function parseWorkersOrExit(argv: string[]): number {
+  try {
+    return parseWorkers(argv);
+  } catch (error) {
+    process.stderr.write(`${(error as Error).message}\n`);
+    process.exit(2);
+  }
 }
 
 /** `--port=N`, or a one-line explanation and exit code 2 when N is not a port. */

@@ -26,6 +26,8 @@ export interface PushSetup {
   web: PushChannel;
   /** The VAPID public key: the website's push button subscribes with it. */
   vapidPublicKey: string;
+  /** The whole key pair, for the helper workers' Web Push channels (`--workers`). */
+  vapid: { publicKey: string; privateKey: string; subject: string };
   app: FcmChannel;
   webSandbox: PushSandbox;
   appSandbox: FcmSandbox;
@@ -39,14 +41,20 @@ export interface PushSetup {
  * topic mix as the other channels, one in twelve in English.
  *
  * @param store - The demo's store.
+ * @param options - `parallel`: Web Push without a rate of its own, so helper workers can share
+ *   its runs (`--workers`).
  */
-export async function setUpPush(store: Store): Promise<PushSetup> {
+export async function setUpPush(store: Store, options: { parallel?: boolean } = {}): Promise<PushSetup> {
   const [webSandbox, appSandbox] = await Promise.all([
     createPushSandbox({ keepMessages: false }),
     createFcmSandbox({ projectId: 'comune-jesi-app', keepMessages: false }),
   ]);
   const vapid = { ...generateVapidKeys(), subject: 'mailto:urp@comune.jesi.an.it' };
-  const web = createPushChannel({ vapid, extraOrigins: [webSandbox.url] });
+  const web = createPushChannel({
+    vapid,
+    extraOrigins: [webSandbox.url],
+    ...(options.parallel ? { limits: { ratePerSecond: Infinity } } : {}),
+  });
   const app = createFcmChannel({
     serviceAccount: appSandbox.serviceAccount,
     baseUrl: appSandbox.url,
@@ -77,6 +85,7 @@ export async function setUpPush(store: Store): Promise<PushSetup> {
   return {
     web,
     vapidPublicKey: vapid.publicKey,
+    vapid,
     app,
     webSandbox,
     appSandbox,

@@ -1,5 +1,6 @@
 import { announcementSchema } from '@banditore/core';
 import { describe, expect, it } from 'vitest';
+import { renderFcmMessage } from './fcm/fcm-render.js';
 import { renderPushMessage, type PushPayload } from './render.js';
 import { announcementInput } from './test/rig.js';
 
@@ -30,6 +31,18 @@ describe('renderPushMessage', () => {
     ['minor', 'low'],
   ])('maps severity %s to Urgency %s', (severity, urgency) => {
     expect(renderPushMessage(parse({ severity }), 'it').urgency).toBe(urgency);
+  });
+
+  it('marks an exercise and a test in the title, on Web Push and FCM alike', () => {
+    const exercise = parse({ status: 'exercise' });
+    expect(payloadOf(renderPushMessage(exercise, 'it').plaintext).title).toBe(
+      '[ESERCITAZIONE] Allerta arancione per temporali',
+    );
+    expect(payloadOf(renderPushMessage(exercise, 'en').plaintext).title).toBe('[EXERCISE] Orange alert for storms');
+    expect(renderFcmMessage(parse({ status: 'test' }), 'it').notification.title).toBe(
+      '[PROVA] Allerta arancione per temporali',
+    );
+    expect(renderFcmMessage(parse(), 'it').notification.title).toBe('Allerta arancione per temporali');
   });
 
   it('gives an update and a cancellation the topic of the alert they replace', () => {

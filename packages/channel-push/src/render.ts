@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { Announcement, Severity } from '@banditore/core';
 import { MAX_PLAINTEXT_BYTES } from './ece.js';
+import { markedTitle } from './status-mark.js';
 
 /** RFC 8030 `Urgency` values. */
 export type PushUrgency = 'very-low' | 'low' | 'normal' | 'high';
@@ -55,7 +56,7 @@ export function renderPushMessage(announcement: Announcement, language: string, 
   const root = announcement.type === 'alert' ? announcement.id : (announcement.references[0] ?? announcement.id);
   const link = announcement.links.find((entry) => entry.url.startsWith('https:'));
   const payload: PushPayload = {
-    title: clip(content.headline, 200),
+    title: clip(markedTitle(announcement, lang, content.headline), 200),
     body: [content.body, content.instruction].filter((part) => part !== undefined && part !== '').join('\n\n'),
     severity: announcement.severity,
     ...(link ? { url: link.url } : {}),

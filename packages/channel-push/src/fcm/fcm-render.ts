@@ -1,4 +1,5 @@
 import type { Announcement } from '@banditore/core';
+import { markedTitle } from '../status-mark.js';
 
 /** One announcement rendered for FCM in one language; the token and TTL are added per send. */
 export interface FcmMessage {
@@ -35,7 +36,10 @@ export function renderFcmMessage(announcement: Announcement, language: string): 
   const link = announcement.links.find((entry) => entry.url.startsWith('https:'));
   const body = [content.body, content.instruction].filter((part) => part !== undefined && part !== '').join('\n\n');
   return {
-    notification: { title: clipBytes(content.headline, TITLE_BYTES), body: clipBytes(body, BODY_BYTES) },
+    notification: {
+      title: clipBytes(markedTitle(announcement, lang, content.headline), TITLE_BYTES),
+      body: clipBytes(body, BODY_BYTES),
+    },
     data: {
       announcementId: announcement.id,
       severity: announcement.severity,

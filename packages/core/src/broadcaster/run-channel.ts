@@ -127,7 +127,7 @@ export class RunChannel {
   /** The rendered message for a subscriber's language: the follow-up form for a follow-up delivery. */
   renderedFor(language: string, followUp = false): unknown {
     const rendered = followUp ? (this.#options.followUp?.rendered ?? this.#options.rendered) : this.#options.rendered;
-    return rendered.get(language) ?? rendered.get(this.#options.fallbackLanguage);
+    return rendered.get(language) ?? rendered.get(primaryOf(language)) ?? rendered.get(this.#options.fallbackLanguage);
   }
 
   /** Attaches each claimed recipient's earlier message of the thread (a follow-up run only). */
@@ -159,7 +159,7 @@ export class RunChannel {
   costFor(language: string): number {
     const costs = this.#options.costs;
     if (costs === undefined) return 1;
-    return costs.get(language) ?? costs.get(this.#options.fallbackLanguage) ?? 1;
+    return costs.get(language) ?? costs.get(primaryOf(language)) ?? costs.get(this.#options.fallbackLanguage) ?? 1;
   }
 
   /** Whether the last claim failed and the next waits (the store is failing). */
@@ -321,4 +321,10 @@ export class RunChannel {
         this.checkFinished();
       });
   }
+}
+
+/** The language of a tag without its region or script (`en-GB` → `en`): the next best text. */
+function primaryOf(language: string): string {
+  const dash = language.indexOf('-');
+  return dash === -1 ? language : language.slice(0, dash);
 }

@@ -146,7 +146,8 @@ export type Severity = (typeof SEVERITIES)[number];
 export type ColorCode = (typeof COLOR_CODES)[number];
 
 /**
- * Picks the text for a language, falling back to the default language, then to the first one.
+ * Picks the text for a language, falling back to the language without its region (`en-GB` →
+ * `en`), then to the default language, then to the first one.
  *
  * @param announcement - A validated announcement.
  * @param language - The wanted language tag.
@@ -158,6 +159,10 @@ export function contentFor(
 ): { language: string; content: AnnouncementContent } {
   const direct = announcement.content[language];
   if (direct) return { language, content: direct };
+  // A regional tag reads the language's own text before the default (`en-GB` → `en`).
+  const primary = language.split('-')[0]!;
+  const general = announcement.content[primary];
+  if (general) return { language: primary, content: general };
   const fallback = announcement.defaultLanguage ?? Object.keys(announcement.content)[0]!;
   return { language: fallback, content: announcement.content[fallback]! };
 }

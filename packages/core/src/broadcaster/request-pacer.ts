@@ -28,7 +28,12 @@ export class RequestPacer {
     this.#spacing = spacing;
     this.#clock = clock;
     this.#tickets = gates.tickets();
-    this.options = { signal: new AbortController().signal, nextRequest: () => this.#next() };
+    // Every field a send may set is there from the start, so the reused object keeps one shape.
+    this.options = {
+      signal: new AbortController().signal,
+      nextRequest: () => this.#next(),
+      followUp: undefined,
+    };
   }
 
   /** Takes the first request's grant (see {@link LaneGates.acquire}). */

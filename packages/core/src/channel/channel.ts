@@ -114,7 +114,7 @@ export interface SendOptions {
    * (Telegram's `editMessageText`) edits it; others send the rendered follow-up as a new message.
    * Absent for first messages.
    */
-  followUp?: FollowUp;
+  followUp?: FollowUp | undefined;
 }
 
 /** What a follow-up is: a changed alert (`update`) or an alert called off (`cancel`). */

@@ -1,12 +1,8 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createPostgresStore, type PostgresStore } from './postgres-store.js';
-import { bundleChild, startJsonChild, type JsonChild } from './test/child-process.js';
-import { TEST_DATABASE_URL, dropSchema, uniqueSchema } from './test/database.js';
-import { startSandboxProvider, type SandboxProvider } from './test/sandbox-provider.js';
+import { describe, expect, it } from 'vitest';
+import type { JsonChild } from './test/child-process.js';
+import { SLOWDOWN, until, useWorkerCluster } from './test/worker-cluster.js';
 import { WORKER_RUN_KEY, workerPopulation } from './test/worker-fixture.js';
 
-/** Slower machines set BANDITORE_TEST_SLOWDOWN (e.g. 3): process-level waits scale with it. */
-const SLOWDOWN = Math.max(1, Number(process.env.BANDITORE_TEST_SLOWDOWN ?? 1) || 1);
 /** Every random choice comes from this seed (kill moments, victims, sandbox latency). */
 const SEED = Number(process.env.BANDITORE_TEST_SEED ?? 20261206);
 // Scaled to what a test run on a shared 2-core machine can do; the 100,000-recipient version is
@@ -19,7 +15,6 @@ const LEASE_TTL_MS = 2_000;
 const PROVIDER_LIMIT = 400;
 /** What the channel declares: the gap covers the gate-vs-arrival jitter of one process (not failover). */
 const CHANNEL_RATE = 360;
-const consent = { method: 'import', noticeVersion: '2026-03', at: '2026-03-01T10:00:00.000Z' } as const;
 
 function seeded(seed: number): () => number {
   let state = seed >>> 0;
@@ -32,56 +27,19 @@ function seeded(seed: number): () => number {
   };
 }
 
-/** Waits until `condition()` holds, checking every 50 ms; fails after `timeoutMs` × SLOWDOWN. */
-async function until(what: string, condition: () => boolean | Promise<boolean>, timeoutMs: number): Promise<void> {
-  const deadline = performance.now() + timeoutMs * SLOWDOWN;
-  while (!(await condition())) {
-    if (performance.now() > deadline) throw new Error(`timed out waiting for ${what} (seed ${SEED})`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-}
-
 describe('many workers over one PostgreSQL store', () => {
-  let schema: string;
-  let store: PostgresStore;
-  let sandbox: SandboxProvider;
-  let worker: { file: string; remove: () => Promise<void> };
-  const children: JsonChild[] = [];
-
-  beforeAll(async () => {
-    schema = uniqueSchema('failover');
-    store = await createPostgresStore({ connectionString: TEST_DATABASE_URL, schema });
-    await store.importSubscribers(workerPopulation(RECIPIENTS), consent);
-    sandbox = await startSandboxProvider({ ratePerSecond: PROVIDER_LIMIT, seed: SEED });
-    worker = await bundleChild('worker-child.ts');
-  }, 60_000 * SLOWDOWN);
-
-  afterAll(async () => {
-    for (const child of children) child.process.kill('SIGKILL');
-    await Promise.all(children.map((child) => child.exited));
-    await store?.close();
-    await sandbox?.close();
-    await worker?.remove();
-    if (schema) await dropSchema(schema);
+  const cluster = useWorkerCluster({
+    label: 'failover',
+    recipients: RECIPIENTS,
+    sandbox: { ratePerSecond: PROVIDER_LIMIT, seed: SEED },
+    leaseTtlMs: LEASE_TTL_MS,
+    rate: CHANNEL_RATE,
   });
-
-  const start = (mode: 'publish' | 'join', instance: string): JsonChild => {
-    const child = startJsonChild(worker.file, [
-      mode,
-      TEST_DATABASE_URL,
-      schema,
-      sandbox.url,
-      instance,
-      String(LEASE_TTL_MS),
-      String(CHANNEL_RATE),
-    ]);
-    children.push(child);
-    return child;
-  };
 
   it(
     `SIGKILL of random workers mid-run: nobody lost, duplicates within ambiguous, provider limit kept (seed ${SEED})`,
     async () => {
+      const { store, sandbox, children, start } = cluster;
       const random = seeded(SEED);
       const names = new Map<JsonChild, string>();
       const live: JsonChild[] = [];

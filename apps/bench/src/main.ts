@@ -4,7 +4,7 @@
  *
  * Flags: `--json` prints one JSON object per figure; `--quick` shrinks every workload for a
  * smoke run; `--only=name,name` runs some sections (overhead, pacing, emergency, scale, sqlite,
- * telegram, whatsapp, postgres, push); `--busy` keeps every core busy from other processes while it runs.
+ * telegram, whatsapp, postgres, preempt, push); `--busy` keeps every core busy from other processes while it runs.
  */
 import { startBusyLoad } from './busy.js';
 import { createPrinter, type Figure } from './figures.js';
@@ -12,6 +12,7 @@ import { runEmergency } from './emergency.js';
 import { runOverhead } from './overhead.js';
 import { runPacing } from './pacing.js';
 import { runPostgresBench } from './postgres-bench.js';
+import { runPreemptBench } from './preempt-bench.js';
 import { runPushBench } from './push-bench.js';
 import { runScale } from './scale.js';
 import { runSqliteBench } from './sqlite-bench.js';
@@ -29,6 +30,7 @@ const sections: Record<string, Section> = {
   telegram: runTelegramBench,
   whatsapp: runWhatsAppBench,
   postgres: runPostgresBench,
+  preempt: runPreemptBench,
   push: runPushBench,
 };
 

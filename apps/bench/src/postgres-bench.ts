@@ -24,10 +24,10 @@ import type { SubscriberInput } from '@banditore/core';
 import { createPostgresStore, type PostgresStore } from '@banditore/store-postgres';
 import { note, type Figure } from './figures.js';
 
-const DATABASE_URL = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
+export const DATABASE_URL = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 const cwd = dirname(fileURLToPath(import.meta.url));
 const consent = { method: 'import', noticeVersion: 'bench' } as const;
-const LEASE_TTL_MS = 3_000;
+export const LEASE_TTL_MS = 3_000;
 const SEED = 20261206;
 
 /** One broadcaster process on the store; its source runs with `node -e`, resolving the built packages. */
@@ -50,7 +50,7 @@ if (o.kind === 'http') {
     render: (a) => a.content.it.headline,
     async send(address, text, { signal }) {
       try {
-        const r = await pool.request({ method: 'POST', path: '/messages', body: JSON.stringify({ to: address, text }), signal });
+        const r = await pool.request({ method: 'POST', path: '/messages', body: JSON.stringify({ to: address, text, from: o.instance }), signal });
         await r.body.dump();
         if (r.statusCode === 200) return { ok: true };
         return { ok: false, error: new ChannelError('RATE_LIMITED', 'limited', { retryAfterMs: 1000 }) };
@@ -75,9 +75,14 @@ const baselineMb = process.memoryUsage.rss() / 1048576;
 const started = performance.now();
 print({ type: 'ready' });
 let run;
-const announcement = { id: o.id, severity: 'minor', topics: o.topics,
+const announcement = { id: o.id, severity: o.severity ?? 'minor', topics: o.topics,
   content: { it: { headline: 'Gli eventi della settimana', body: 'Sabato mercato in piazza.' } } };
-if (o.mode === 'publish') run = await broadcaster.publish(announcement, { idempotencyKey: o.id });
+if (o.mode === 'publish') {
+  const now = () => performance.timeOrigin + performance.now();
+  const calledAt = now();
+  run = await broadcaster.publish(announcement, { idempotencyKey: o.id });
+  print({ type: 'published', calledAt, returnedAt: now() });
+}
 while (!run) {
   run = (await broadcaster.resume())[0];
   if (!run && (await store.listRuns({ status: ['completed'] })).some((r) => r.idempotencyKey === o.id)) break;
@@ -98,8 +103,11 @@ interface WorkerReport {
   peakMb: number;
 }
 
-/** Starts a worker; `report` resolves with its last line (or undefined when it was killed). */
-function startWorker(options: Record<string, unknown>): {
+/**
+ * Starts a worker (options as `o` in {@link WORKER}; a `severity` above minor makes an emergency);
+ * `report` resolves with its last line (or undefined when it was killed).
+ */
+export function startWorker(options: Record<string, unknown>): {
   child: ChildProcess;
   report: Promise<WorkerReport | undefined>;
 } {
@@ -136,7 +144,7 @@ async function seedStore(store: PostgresStore, count: number, topicsOf: (index: 
 }
 
 /** A fresh schema with `count` subscribers; `drop()` removes it. */
-async function freshStore(
+export async function freshStore(
   label: string,
   count: number,
   topicsOf: (index: number) => string[] = () => [],
@@ -174,8 +182,14 @@ async function broadcastIn(workers: number, schema: string, kind: string, id: st
   return (performance.now() - started) / 1000;
 }
 
-/** The strict sandbox: exact sliding second per account counted on arrival; records every accepted message. */
-async function startSandbox(limit: number): Promise<{
+/**
+ * The strict sandbox: exact sliding second per account counted on arrival; records every accepted
+ * message, and tells `onArrival` of every request with the worker that sent it and whether it was accepted.
+ */
+export async function startSandbox(
+  limit: number,
+  onArrival?: (message: { to: string; from?: string }, arrived: number, accepted: boolean) => void,
+): Promise<{
   url: string;
   received: Map<string, number>;
   arrivals: number[];
@@ -193,13 +207,15 @@ async function startSandbox(limit: number): Promise<{
     request.on('data', (chunk: string) => (body += chunk));
     request.on('end', () => {
       while (window.length > 0 && window[0]! <= arrived - 1_000) window.shift();
+      const message = JSON.parse(body) as { to: string; from?: string };
+      onArrival?.(message, arrived, window.length < limit);
       if (window.length >= limit) {
         violations++;
         response.writeHead(429).end('{"retry_after":1}');
         return;
       }
       window.push(arrived);
-      const { to } = JSON.parse(body) as { to: string };
+      const { to } = message;
       received.set(to, (received.get(to) ?? 0) + 1);
       arrivals.push(arrived);
       response.writeHead(200, { 'content-type': 'application/json' }).end('{"id":"m"}');
@@ -311,12 +327,8 @@ async function failover(recipients: number, onFigure: (figure: Figure) => void):
   }
 }
 
-/**
- * Runs the PostgreSQL figures.
- *
- * @param options - `scale` (0..1] shrinks the workloads for a quick run; `onFigure` receives each figure.
- */
-export async function runPostgresBench(options: { scale: number; onFigure: (figure: Figure) => void }): Promise<void> {
+/** Why the PostgreSQL figures cannot run (no server answers), or `undefined` when they can. */
+export async function postgresUnavailable(): Promise<string | undefined> {
   try {
     const probe = await createPostgresStore({
       connectionString: DATABASE_URL,
@@ -329,8 +341,21 @@ export async function runPostgresBench(options: { scale: number; onFigure: (figu
     await client.connect();
     await client.query(`DROP SCHEMA IF EXISTS "bench_probe_${process.pid}" CASCADE`);
     await client.end();
+    return undefined;
   } catch (error) {
-    note(`skipped: no PostgreSQL (${error instanceof Error ? error.message : String(error)})`);
+    return error instanceof Error ? error.message : String(error);
+  }
+}
+
+/**
+ * Runs the PostgreSQL figures.
+ *
+ * @param options - `scale` (0..1] shrinks the workloads for a quick run; `onFigure` receives each figure.
+ */
+export async function runPostgresBench(options: { scale: number; onFigure: (figure: Figure) => void }): Promise<void> {
+  const unavailable = await postgresUnavailable();
+  if (unavailable !== undefined) {
+    note(`skipped: no PostgreSQL (${unavailable})`);
     return;
   }
   const count = Math.max(20_000, Math.round(1_000_000 * options.scale));

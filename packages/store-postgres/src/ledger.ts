@@ -1,20 +1,40 @@
-import type { ClaimedDelivery, DeliveryCounts, DeliveryOutcome, DeliveryStatus, RunStore } from '@banditore/core';
+import type { DeliveryCounts, DeliveryOutcome, DeliveryStatus, RunStore } from '@banditore/core';
+import { rewindCursors, rowIds } from './claims.js';
 import { parseRowId } from './codec.js';
-import type { StoreContext } from './context.js';
+import type { Queryable, StoreContext } from './context.js';
 import type { RunKeys } from './runs.js';
 
-type LedgerMethods = Pick<
-  RunStore,
-  'appendDeliveries' | 'claimDeliveries' | 'recordOutcomes' | 'releaseClaims' | 'closePending' | 'deliveryCounts'
->;
+type LedgerMethods = Pick<RunStore, 'appendDeliveries' | 'recordOutcomes' | 'closePending' | 'deliveryCounts'>;
 
-interface ClaimRow {
-  id: string;
-  subscriber_id: string;
-  attempts: number;
-  address: string | null;
-  language: string | null;
-  status: string | null;
+/** SQLSTATE of a unique violation. */
+const UNIQUE_VIOLATION = '23505';
+
+/**
+ * Inserts a page of planned deliveries. A page planned for the first time goes in with a plain
+ * `INSERT`; only a page planned again (after a crash, by the process that took the run over)
+ * needs `ON CONFLICT DO NOTHING`, whose speculative insertion costs about as much again per row.
+ * The plain attempt runs under a savepoint, so its failure leaves the transaction usable.
+ */
+async function insertPage(db: Queryable, s: string, values: [string, string, string[]]): Promise<void> {
+  await db.query({ text: 'SAVEPOINT page' });
+  try {
+    await db.query({
+      name: `${s}.append`,
+      text: `INSERT INTO ${s}.deliveries (run, channel, subscriber_id, status)
+             SELECT $1, $2, unnest($3::bigint[]), 'pending'`,
+      values,
+    });
+    await db.query({ text: 'RELEASE SAVEPOINT page' });
+  } catch (error) {
+    if ((error as { code?: unknown }).code !== UNIQUE_VIOLATION) throw error;
+    await db.query({ text: 'ROLLBACK TO SAVEPOINT page' });
+    await db.query({
+      name: `${s}.append-again`,
+      text: `INSERT INTO ${s}.deliveries (run, channel, subscriber_id, status)
+             SELECT $1, $2, unnest($3::bigint[]), 'pending' ON CONFLICT DO NOTHING`,
+      values,
+    });
+  }
 }
 
 const CODED = new Set<string>(['failed', 'dropped', 'cancelled', 'expired']);
@@ -28,45 +48,19 @@ const EMPTY_COUNTS: Record<DeliveryStatus, number> = {
   expired: 0,
 };
 
-/** Keeps the ids that can be this store's, as decimal strings for a `bigint[]` parameter. */
-function rowIds(ids: readonly string[]): string[] {
-  const result: string[] = [];
-  for (const id of ids) {
-    const rowId = parseRowId(id);
-    if (rowId !== undefined) result.push(rowId);
-  }
-  return result;
-}
-
 /**
  * The delivery ledger, set-based: every call is one statement (or one short transaction),
- * whatever the batch size.
+ * whatever the batch size. Claims and releases are in `claims.ts`.
  *
- * - Claims pick pending rows `FOR UPDATE SKIP LOCKED`, so workers claiming the same run at once
- *   each get different rows without waiting on each other, and stamp them with this instance's token.
  * - Outcomes are written with one `UPDATE … FROM unnest(…)` per batch.
- * - Planning inserts a page with one `INSERT … SELECT unnest(…) ON CONFLICT DO NOTHING` together
- *   with the planning progress.
+ * - Planning inserts a page with one `INSERT … SELECT unnest(…)` together with the planning
+ *   progress (see {@link insertPage} for a page planned twice).
  *
  * @param ctx - The shared store context.
  * @param keys - Run id → seq lookup.
  */
 export function createLedgerMethods(ctx: StoreContext, keys: RunKeys): LedgerMethods {
   const { s } = ctx;
-  const claimSql = `
-    WITH picked AS (
-      SELECT id FROM ${s}.deliveries
-      WHERE run = $1 AND channel = $2 AND status = 'pending'
-      ORDER BY id LIMIT $3
-      FOR UPDATE SKIP LOCKED
-    ), claimed AS (
-      UPDATE ${s}.deliveries d SET status = 'claimed', updated_at = $4, claimed_by = $5
-      FROM picked WHERE d.id = picked.id
-      RETURNING d.id, d.subscriber_id, d.attempts
-    )
-    SELECT c.id, c.subscriber_id, c.attempts, sub.address, sub.language, sub.status
-    FROM claimed c LEFT JOIN ${s}.subscribers sub ON sub.id = c.subscriber_id
-    ORDER BY c.id`;
   const recordSql = `
     UPDATE ${s}.deliveries d
     SET status = u.status, attempts = u.attempts, code = u.code, provider_message_id = u.pmid, updated_at = u.at
@@ -84,43 +78,25 @@ export function createLedgerMethods(ctx: StoreContext, keys: RunKeys): LedgerMet
       const seq = await keys.seqOf(runId);
       if (seq === undefined) throw new Error(`Unknown run "${runId}": create it before planning deliveries`);
       await ctx.tx(async (db) => {
+        // A page lost to a server crash is planned again from the progress lost with it, and
+        // nothing claims its rows before a later synchronous commit has flushed them.
+        await db.query({ text: 'SET LOCAL synchronous_commit = off' });
         const ids = rowIds(subscriberIds);
-        if (ids.length > 0) {
-          await db.query({
-            name: `${s}.append`,
-            text: `INSERT INTO ${s}.deliveries (run, channel, subscriber_id, status)
-                   SELECT $1, $2, unnest($3::bigint[]), 'pending' ON CONFLICT DO NOTHING`,
-            values: [seq, channel, ids],
-          });
-        }
+        if (ids.length > 0) await insertPage(db, s, [seq, channel, ids]);
         await db.query({
           name: `${s}.plan`,
           text: `INSERT INTO ${s}.run_plans (run, channel, cursor, done) VALUES ($1, $2, $3, $4)
                  ON CONFLICT (run, channel) DO UPDATE SET cursor = excluded.cursor, done = excluded.done`,
           values: [seq, channel, progress.cursor ?? null, progress.done],
         });
-      });
-    },
-
-    async claimDeliveries(runId, channel, limit) {
-      const seq = await keys.seqOf(runId);
-      if (seq === undefined || !(limit >= 1)) return [];
-      const rows = await ctx.query<ClaimRow>(
-        claimSql,
-        [seq, channel, Math.floor(limit), Math.round(ctx.clock.now()), ctx.token],
-        'claim',
-      );
-      return rows.map((row): ClaimedDelivery => {
-        // A missing subscriber row is treated like an erased one: nothing to send to.
-        const status = (row.status ?? 'erased') as ClaimedDelivery['subscriberStatus'];
-        return {
-          deliveryId: row.id,
-          subscriberId: row.subscriber_id,
-          address: status === 'erased' ? '' : (row.address ?? ''),
-          language: row.language ?? '',
-          subscriberStatus: status,
-          attempts: row.attempts,
-        };
+        if (ids.length > 0) {
+          // Pages come in subscriber order, so this rarely moves the cursor; a page planned
+          // behind it (a follow-up's audiences, a replayed page) must be claimed too. Last, because
+          // it waits for a claim in progress and then holds claims back until this commits.
+          let lowest = BigInt(ids[0]!);
+          for (const id of ids) if (BigInt(id) < lowest) lowest = BigInt(id);
+          await rewindCursors(db, s, seq, new Map([[channel, lowest.toString()]]));
+        }
       });
     },
 
@@ -162,35 +138,6 @@ export function createLedgerMethods(ctx: StoreContext, keys: RunKeys): LedgerMet
           values: [ids, runs, statuses, attempts, codes, messageIds, times],
         });
       });
-    },
-
-    async releaseClaims(runId, options) {
-      const seq = await keys.seqOf(runId);
-      if (seq === undefined) return 0;
-      const channel = options.channel ?? null;
-      if (options.deliveryIds) {
-        // Only this instance's own claims: a process that lost the run must not hand back what
-        // the process that took it over has claimed since.
-        const rows = await ctx.query<{ id: string }>(
-          `UPDATE ${s}.deliveries SET status = 'pending', ambiguous = ambiguous OR $1, claimed_by = NULL
-           WHERE run = $2 AND id = ANY($3::bigint[]) AND status = 'claimed' AND claimed_by = $4
-             AND ($5::text IS NULL OR channel = $5)
-           RETURNING id`,
-          [options.ambiguous, seq, rowIds(options.deliveryIds), ctx.token, channel],
-          'release-ids',
-        );
-        return rows.length;
-      }
-      const rows = await ctx.query<{ n: number }>(
-        `WITH moved AS (
-           UPDATE ${s}.deliveries SET status = 'pending', ambiguous = ambiguous OR $1, claimed_by = NULL
-           WHERE run = $2 AND status = 'claimed' AND ($3::text IS NULL OR channel = $3)
-           RETURNING 1)
-         SELECT count(*)::int AS n FROM moved`,
-        [options.ambiguous, seq, channel],
-        'release-all',
-      );
-      return rows[0]?.n ?? 0;
     },
 
     async closePending(runId, status, code, at, channel) {

@@ -1,6 +1,7 @@
 import { createSubscriberGuard, type Store } from '@banditore/core';
 import { createAudienceMethods } from './audience.js';
 import { createChannelStateMethods } from './channel-state.js';
+import { createClaimMethods } from './claims.js';
 import { createContext } from './context.js';
 import type { StoreTarget } from './errors.js';
 import { createLedgerMethods } from './ledger.js';
@@ -31,8 +32,8 @@ export interface PostgresStore extends Store {
  * processes, on any number of machines, may open the same schema.
  *
  * The schema is created and migrated forward at open (once, under an advisory lock, when several
- * workers start together). The hot path is set-based: claims `FOR UPDATE SKIP LOCKED`, one
- * `UPDATE … FROM unnest(…)` per outcome batch, audiences by keyset pages.
+ * workers start together). The hot path is set-based: claims in batches behind a cursor per run
+ * and channel, one `UPDATE … FROM unnest(…)` per outcome batch, audiences by keyset pages.
  *
  * @param options - `connectionString` or `pool`, and the optional settings of {@link PostgresStoreOptions}.
  * @returns The store; call `close()` when done.
@@ -62,6 +63,7 @@ export async function createPostgresStore(options: PostgresStoreOptions): Promis
     ...createPrivacyMethods(ctx, resolved),
     ...createRunMethods(ctx),
     ...createLedgerMethods(ctx, keys),
+    ...createClaimMethods(ctx, keys),
     ...createPriorSendMethods(ctx),
     ...createReceiptMethods(ctx),
     ...createChannelStateMethods(ctx),

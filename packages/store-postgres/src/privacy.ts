@@ -13,6 +13,10 @@ import { appendConsent, liveRow } from './subscribers.js';
  * `VACUUM` on the subscribers table right after; a transaction that was open before the erasure
  * can still hold the old version, and WAL archives and base backups keep it until they rotate out.
  *
+ * A subscriber's deliveries are found with one probe per run of the `(run, channel, subscriber_id)`
+ * index (a comune sends thousands of runs in years, not millions): an index on the subscriber
+ * alone would cost every planned delivery another index entry.
+ *
  * @param ctx - The shared store context.
  * @param options - Whether to vacuum after an erasure.
  */
@@ -32,8 +36,9 @@ export function createPrivacyMethods(
       ).map(toConsentEvent);
       const deliveries: Record<string, number> = {};
       const counts = await ctx.query<{ status: string; n: number }>(
-        `SELECT status, count(*)::int AS n FROM ${s}.deliveries WHERE subscriber_id = $1 GROUP BY status`,
-        [rowId],
+        `SELECT status, count(*)::int AS n FROM ${s}.deliveries
+         WHERE run = ANY(ARRAY(SELECT seq FROM ${s}.runs)) AND channel = $2 AND subscriber_id = $1 GROUP BY status`,
+        [rowId, row.channel],
       );
       for (const { status, n } of counts) deliveries[status] = n;
       return { subscriber: toSubscriber(row), consent, deliveries };
@@ -52,8 +57,9 @@ export function createPrivacyMethods(
         });
         await db.query({
           text: `UPDATE ${s}.deliveries SET provider_message_id = NULL
-                 WHERE subscriber_id = $1 AND provider_message_id IS NOT NULL`,
-          values: [rowId],
+                 WHERE run = ANY(ARRAY(SELECT seq FROM ${s}.runs)) AND channel = $2 AND subscriber_id = $1
+                   AND provider_message_id IS NOT NULL`,
+          values: [rowId, row.channel],
         });
         await appendConsent(ctx, db, rowId, row.channel, 'erased', consent, null);
         return true;

@@ -6,8 +6,11 @@
  * - Topics and areas are `text[]`; the audience filter is `cardinality(x) = 0 OR x && $n`, on a
  *   keyset scan of `(channel, status, id)`.
  * - Deliveries reference the run by its `bigint` seq, not its text id, to keep the ledger small.
- * - Partial indexes serve the hot path: pending deliveries in id order (claims), claimed ones
- *   (releases) and ambiguous ones (counts). They stay as small as the work left.
+ * - The delivery status is in no index (since version 3): claims follow a cursor per run and
+ *   channel over the `(run, channel, subscriber_id)` index (see `claims.ts`), so a claim and an
+ *   outcome update a row in place (HOT) in the room the table's fillfactor keeps on each page.
+ *   Version 1's partial indexes on the status made every claim and outcome write three or four
+ *   index entries.
  * - `claimed_by` holds the token of the store instance (one per process) that claimed a delivery,
  *   so a process that lost a run cannot release claims another process now holds.
  * - The consent ledger is append-only, enforced by triggers (row updates, deletes and TRUNCATE).
@@ -120,6 +123,25 @@ export const MIGRATIONS: readonly Migration[] = [
       CREATE INDEX receipts_by_run ON ${s}.receipts (run_id) WHERE run_id IS NOT NULL;
 
       ALTER TABLE ${s}.subscribers ADD COLUMN last_inbound_at bigint;
+    `,
+  },
+  {
+    version: 3,
+    description: 'claim cursors instead of status indexes: claims and outcomes update the ledger in place',
+    sql: (s) => `
+      DROP INDEX ${s}.deliveries_pending;
+      DROP INDEX ${s}.deliveries_claimed;
+      -- Exports and erasures probe (run, channel, subscriber_id) once per run instead.
+      DROP INDEX ${s}.deliveries_by_subscriber;
+      -- Room on each page for the two new versions of a row (claim, outcome) until pruning.
+      ALTER TABLE ${s}.deliveries SET (fillfactor = 50);
+
+      CREATE TABLE ${s}.claim_cursors (
+        run bigint NOT NULL,
+        channel text NOT NULL,
+        after bigint NOT NULL,
+        PRIMARY KEY (run, channel)
+      );
     `,
   },
 ];

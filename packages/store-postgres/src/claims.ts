@@ -1,0 +1,171 @@
+import type { ClaimedDelivery, RunStore } from '@banditore/core';
+import { parseRowId } from './codec.js';
+import type { Queryable, StoreContext } from './context.js';
+import type { RunKeys } from './runs.js';
+
+type ClaimMethods = Pick<RunStore, 'claimDeliveries' | 'releaseClaims'>;
+
+interface ClaimRow {
+  id: string;
+  subscriber_id: string;
+  attempts: number;
+  address: string | null;
+  language: string | null;
+  status: string | null;
+}
+
+/** Keeps the ids that can be this store's, as decimal strings for a `bigint[]` parameter. */
+export function rowIds(ids: readonly string[]): string[] {
+  const result: string[] = [];
+  for (const id of ids) {
+    const rowId = parseRowId(id);
+    if (rowId !== undefined) result.push(rowId);
+  }
+  return result;
+}
+
+/**
+ * Moves the claim cursor of `(run, channel)` back before the lowest subscriber that is pending
+ * again, inside the caller's transaction. A cursor already before it stays; a missing one is
+ * created at the first claim, from the start.
+ *
+ * @param db - The transaction's connection.
+ * @param s - The quoted schema.
+ * @param run - The run's seq.
+ * @param lowest - Per channel, the lowest subscriber id that became pending.
+ */
+export async function rewindCursors(
+  db: Queryable,
+  s: string,
+  run: string,
+  lowest: ReadonlyMap<string, string>,
+): Promise<void> {
+  if (lowest.size === 0) return;
+  await db.query({
+    name: `${s}.rewind`,
+    // No test of the cursor in the WHERE clause: the update must wait for a claim in progress
+    // and apply to the cursor that claim leaves, which the statement's snapshot cannot see.
+    text: `UPDATE ${s}.claim_cursors c SET after = LEAST(c.after, u.low - 1)
+           FROM unnest($2::text[], $3::bigint[]) AS u(channel, low)
+           WHERE c.run = $1 AND c.channel = u.channel`,
+    values: [run, [...lowest.keys()], [...lowest.values()]],
+  });
+}
+
+/** The lowest subscriber id per channel among `rows`. */
+function lowestByChannel(rows: readonly { channel: string; subscriber_id: string }[]): Map<string, string> {
+  const lowest = new Map<string, string>();
+  for (const row of rows) {
+    const known = lowest.get(row.channel);
+    if (known === undefined || BigInt(row.subscriber_id) < BigInt(known)) lowest.set(row.channel, row.subscriber_id);
+  }
+  return lowest;
+}
+
+/**
+ * Claims through a cursor, so that the ledger's rows are updated in place.
+ *
+ * Each `(run, channel)` keeps the highest subscriber id claimed so far. A claim locks that cursor,
+ * takes the next pending rows after it in the `(run, channel, subscriber_id)` index, and moves it
+ * on; planning and releases move it back when they make rows pending behind it. The delivery
+ * status is therefore in no index and in no index predicate, and a claim or an outcome is a HOT
+ * update (the table keeps free room on each page for it): no index entry is written for the two
+ * updates every delivery gets. With partial indexes on the status, each update wrote three or four
+ * index entries, and claims and outcomes cost about twice as much.
+ *
+ * Claimers of one run and channel wait for each other on the cursor for the length of one claim
+ * (a few milliseconds), so they need neither `SKIP LOCKED` nor `FOR UPDATE`: the rows after the
+ * cursor are theirs. The update tests the status again, so a row that a cancellation closes at
+ * that moment is read again once it commits, and never claimed after it was closed (locking
+ * each row first would cost a WAL record per row).
+ *
+ * @param ctx - The shared store context.
+ * @param keys - Run id → seq lookup.
+ */
+export function createClaimMethods(ctx: StoreContext, keys: RunKeys): ClaimMethods {
+  const { s } = ctx;
+  const lockCursorSql = `
+    INSERT INTO ${s}.claim_cursors AS c (run, channel, after) VALUES ($1, $2, 0)
+    ON CONFLICT (run, channel) DO UPDATE SET after = c.after
+    RETURNING after::text AS after`;
+  const claimSql = `
+    WITH picked AS (
+      SELECT id FROM ${s}.deliveries
+      WHERE run = $1 AND channel = $2 AND subscriber_id > $6 AND status = 'pending'
+      ORDER BY subscriber_id LIMIT $3
+    ), claimed AS (
+      UPDATE ${s}.deliveries d SET status = 'claimed', updated_at = $4, claimed_by = $5
+      FROM picked WHERE d.id = picked.id AND d.status = 'pending'
+      RETURNING d.id, d.subscriber_id, d.attempts
+    ), moved AS (
+      UPDATE ${s}.claim_cursors c SET after = top.id
+      FROM (SELECT max(subscriber_id) AS id FROM claimed) top
+      WHERE c.run = $1 AND c.channel = $2 AND top.id IS NOT NULL
+    )
+    SELECT c.id, c.subscriber_id, c.attempts, sub.address, sub.language, sub.status
+    FROM claimed c LEFT JOIN ${s}.subscribers sub ON sub.id = c.subscriber_id
+    ORDER BY c.subscriber_id`;
+
+  const release = async (seq: string, where: string, values: unknown[], name: string): Promise<number> =>
+    ctx.tx(async (db) => {
+      const { rows } = await db.query<{ channel: string; subscriber_id: string }>({
+        name: `${s}.${name}`,
+        text: `UPDATE ${s}.deliveries SET status = 'pending', ambiguous = ambiguous OR $1, claimed_by = NULL
+               WHERE run = $2 AND status = 'claimed' AND ($3::text IS NULL OR channel = $3) ${where}
+               RETURNING channel, subscriber_id::text AS subscriber_id`,
+        values,
+      });
+      await rewindCursors(db, s, seq, lowestByChannel(rows));
+      return rows.length;
+    });
+
+  return {
+    async claimDeliveries(runId, channel, limit) {
+      const seq = await keys.seqOf(runId);
+      if (seq === undefined || !(limit >= 1)) return [];
+      const rows = await ctx.tx(async (db) => {
+        const cursor = await db.query<{ after: string }>({
+          name: `${s}.claim-cursor`,
+          text: lockCursorSql,
+          values: [seq, channel],
+        });
+        const after = cursor.rows[0]!.after;
+        const claimed = await db.query<ClaimRow>({
+          name: `${s}.claim`,
+          text: claimSql,
+          values: [seq, channel, Math.floor(limit), Math.round(ctx.clock.now()), ctx.token, after],
+        });
+        return claimed.rows;
+      });
+      return rows.map((row): ClaimedDelivery => {
+        // A missing subscriber row is treated like an erased one: nothing to send to.
+        const status = (row.status ?? 'erased') as ClaimedDelivery['subscriberStatus'];
+        return {
+          deliveryId: row.id,
+          subscriberId: row.subscriber_id,
+          address: status === 'erased' ? '' : (row.address ?? ''),
+          language: row.language ?? '',
+          subscriberStatus: status,
+          attempts: row.attempts,
+        };
+      });
+    },
+
+    async releaseClaims(runId, options) {
+      const seq = await keys.seqOf(runId);
+      if (seq === undefined) return 0;
+      const channel = options.channel ?? null;
+      if (options.deliveryIds) {
+        // Only this instance's own claims: a process that lost the run must not hand back what
+        // the process that took it over has claimed since.
+        return release(
+          seq,
+          'AND id = ANY($4::bigint[]) AND claimed_by = $5',
+          [options.ambiguous, seq, channel, rowIds(options.deliveryIds), ctx.token],
+          'release-ids',
+        );
+      }
+      return release(seq, '', [options.ambiguous, seq, channel], 'release-all');
+    },
+  };
+}

@@ -2,6 +2,7 @@ import { cancelStoredRun } from './stored-run.js';
 import type { AnyChannel } from '../channel/channel.js';
 import { intervalClock, systemClock } from '../util/clock.js';
 import type { BroadcastEvent } from './events.js';
+import { AccountPacing } from './account-pacing.js';
 import { createFeedSync } from './feed-sync.js';
 import { Lane } from './lane.js';
 import { createLaneGatesFactory } from './lane-gates.js';
@@ -90,12 +91,25 @@ export function createBroadcasterParts(
   }
   // One token per process incarnation: an operator's instanceId names it, never identifies it.
   const leaseOwner = `${resolved.instanceId}#${crypto.randomUUID()}`;
+  const channels = new Map(resolved.channels.map((channel) => [channel.name, channel]));
+  const accounts = new AccountPacing({
+    store,
+    clock,
+    pacing,
+    leaseOwner,
+    leaseTtlMs: resolved.leaseTtlMs,
+    channels,
+    lanes,
+    flush: () => writer.flush(),
+    onError: onStoreError,
+  });
   const context: RunContext = {
     store,
     clock,
     pacing,
     lanes,
-    channels: new Map(resolved.channels.map((channel) => [channel.name, channel])),
+    channels,
+    accounts,
     writer,
     leaseOwner,
     leaseTtlMs: resolved.leaseTtlMs,

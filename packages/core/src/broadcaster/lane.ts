@@ -82,6 +82,14 @@ export class Lane {
     this.#sources = this.#sources.filter((candidate) => candidate !== source);
   }
 
+  /**
+   * Another process paces this channel now: every run on it gives its queued claims back and
+   * waits (see `AccountPacing`); sends in flight finish.
+   */
+  standDown(): void {
+    for (const source of this.#sources) source.standDown();
+  }
+
   /** Wakes idle workers: new work, a refill, a resumed pause. */
   notify(): void {
     const wake = this.#wake;

@@ -1,6 +1,7 @@
 import type { FollowUp } from '../channel/channel.js';
 import type { PriorSend, RunStore } from '../store/run-store.js';
 import type { Clock } from '../util/clock.js';
+import { ALWAYS, type PacingPermit } from './account-pacing.js';
 import { DueHeap, toItem, type DeliveryItem } from './delivery-item.js';
 
 /** Why a run's channel stopped handing out deliveries. */
@@ -41,6 +42,11 @@ export interface RunChannelOptions {
   onError: (where: string, error: unknown) => void;
   /** Set for a follow-up run: how to find each recipient's earlier message, and what to send them. */
   followUp?: RunFollowUp | undefined;
+  /**
+   * Whether this process may send on the channel now (it paces the sender account, see
+   * `AccountPacing`); while not, nothing is claimed here. @defaultValue always
+   */
+  permit?: PacingPermit | undefined;
 }
 
 /** A follow-up run's side of a channel: the thread and the rendered follow-up per language. */
@@ -76,6 +82,8 @@ export class RunChannel {
   recentRate = 0;
   /** While this says so, nothing is handed out (the store cannot take outcomes). */
   holdBack: () => boolean = () => false;
+  /** Whether this process may send on the channel now (another process may pace the account). */
+  readonly permit: PacingPermit;
 
   readonly #options: RunChannelOptions;
   #buffer: DeliveryItem[] = [];
@@ -99,6 +107,7 @@ export class RunChannel {
     this.createdAt = options.createdAt;
     this.signal = options.signal;
     this.maxCost = options.costs ? Math.max(1, ...options.costs.values()) : 1;
+    this.permit = options.permit ?? ALWAYS;
     this.#arm();
   }
 
@@ -118,6 +127,31 @@ export class RunChannel {
     this.#arm();
     this.#maybeRefill();
     this.#options.notify();
+    // Paced elsewhere, it claims nothing: done again here once planning is.
+    if (!this.permit.here) this.checkFinished();
+  }
+
+  /**
+   * Another process paces the channel now: queued deliveries and retries go back to the ledger
+   * as pending (never sent) for it to claim; the channel keeps running and claims again once
+   * this process paces the account again.
+   */
+  standDown(): void {
+    if (this.state !== 'running') return;
+    const unsent = [...this.#buffer.slice(this.#head), ...this.#retries.drain()].map((item) => item.deliveryId);
+    this.#buffer = [];
+    this.#head = 0;
+    this.#exhausted = false;
+    this.#release(unsent);
+    this.checkFinished();
+  }
+
+  /**
+   * The run halted (cancelled, lost, closed) while this channel, done here, waited for another
+   * process pacing the account to deliver what the ledger still held.
+   */
+  haltWhileWaiting(state: Exclude<RunChannelState, 'running' | 'done'>): void {
+    if (this.state === 'done') this.state = state;
   }
 
   #arm(): void {
@@ -182,7 +216,7 @@ export class RunChannel {
 
   /** Whether a delivery is ready at `now`. */
   hasWork(now: number): boolean {
-    if (this.state !== 'running' || this.holdBack()) return false;
+    if (this.state !== 'running' || !this.permit.here || this.holdBack()) return false;
     if (this.#head < this.#buffer.length || this.#retries.nextDueAt <= now) return true;
     this.#maybeRefill();
     return false;
@@ -190,7 +224,7 @@ export class RunChannel {
 
   /** Takes the next ready delivery, or `undefined`. Expires the run when its time has passed. */
   next(now: number): DeliveryItem | undefined {
-    if (this.state !== 'running' || this.holdBack()) return undefined;
+    if (this.state !== 'running' || !this.permit.here || this.holdBack()) return undefined;
     if (this.#options.expiresAt !== Infinity && this.#options.clock.now() >= this.#options.expiresAt) {
       this.halt('expired');
       return undefined;
@@ -208,7 +242,7 @@ export class RunChannel {
 
   /** Puts a delivery back to be tried at `item.dueAt`; after a halt, it goes back to the ledger instead. */
   later(item: DeliveryItem): void {
-    if (this.state === 'running') {
+    if (this.state === 'running' && this.permit.here) {
       this.#retries.push(item);
       return;
     }
@@ -221,6 +255,7 @@ export class RunChannel {
     if (done) this.planningDone = true;
     this.#exhausted = false;
     this.#maybeRefill();
+    if (!this.permit.here) this.checkFinished();
   }
 
   /**
@@ -247,7 +282,9 @@ export class RunChannel {
   checkFinished(): void {
     if (this.inFlight > 0 || this.#refilling || this.#releasing > 0) return;
     if (this.state === 'running') {
-      if (!this.planningDone || !this.#exhausted || this.#claimBackoff || this.queued > 0) return;
+      if (!this.planningDone || this.queued > 0) return;
+      // Paced elsewhere: what the ledger holds is another process's to send (see settleLedger).
+      if (this.permit.here && (!this.#exhausted || this.#claimBackoff)) return;
       this.state = 'done';
     }
     this.#finished();
@@ -267,7 +304,8 @@ export class RunChannel {
   }
 
   #maybeRefill(): void {
-    if (this.#refilling || this.#exhausted || this.#claimBackoff || this.state !== 'running') return;
+    if (this.#refilling || this.#exhausted || this.#claimBackoff || this.state !== 'running' || !this.permit.here)
+      return;
     // Keep at most about one batch in memory: claimed-but-unsent deliveries cost memory and are
     // exactly what a crash turns into ambiguous deliveries.
     if (this.#buffer.length - this.#head >= this.#options.claimBatch / 2) return;

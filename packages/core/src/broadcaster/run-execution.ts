@@ -5,6 +5,7 @@ import type { Clock } from '../util/clock.js';
 import type { ReceiptCounts } from '../store/receipt-store.js';
 import type { BroadcastEvent } from './events.js';
 import type { FeedSync } from './feed-sync.js';
+import type { AccountPacing } from './account-pacing.js';
 import type { Lane } from './lane.js';
 import type { OutcomeWriter } from './outcome-writer.js';
 import { ProgressFeed, ProgressTracker } from './progress.js';
@@ -29,6 +30,8 @@ export interface RunContext {
   pacing: Clock;
   lanes: ReadonlyMap<string, Lane>;
   channels: ReadonlyMap<string, AnyChannel>;
+  /** Which sender accounts this process paces now (the others are sent on by other processes). */
+  accounts: AccountPacing;
   writer: OutcomeWriter;
   /** This process's lease token (the instance id plus a random part). */
   leaseOwner: string;
@@ -69,6 +72,8 @@ export class RunExecution implements BroadcastRun {
   readonly #tracker = new ProgressTracker();
   #readingReceipts = false;
   #readingLedger = false;
+  /** Channels other processes deliver too (see `#shared`). */
+  readonly #sharedChannels = new Set<string>();
   readonly #feed = new ProgressFeed();
   readonly #startedAt: number;
   /** Monotonic start, for the report's duration. */
@@ -131,8 +136,11 @@ export class RunExecution implements BroadcastRun {
     if (this.#status === 'incomplete') await cancelStoredRun(store, this.id, clock.now(), this.#context.feed);
   }
 
-  /** Stops the run here, keeping what is left pending for `resume()` (the broadcaster closes). */
-  halt(state: 'closed'): void {
+  /**
+   * Stops the run here: the broadcaster closes (what is left stays pending for `resume()`), or
+   * the store shows another live process holding its lease (as a failed renewal would).
+   */
+  halt(state: 'closed' | 'lost-lease'): void {
     this.#halt(state);
   }
 
@@ -171,7 +179,7 @@ export class RunExecution implements BroadcastRun {
         ),
       ),
     );
-    this.#leftovers = await settleLedger(this.id, this.#sources, this.#context);
+    this.#leftovers = await settleLedger(this.id, this.#sources, this.#context, () => this.#haltedAs);
     return this.#finish();
   }
 
@@ -250,14 +258,23 @@ export class RunExecution implements BroadcastRun {
   }
 
   /**
-   * Other processes may help deliver the run's parallel channels: their sends reach this one
-   * only through the ledger, read for the next snapshot (one read at a time).
+   * The channels other processes deliver too: parallel ones, and those whose sender account
+   * another process paced at some point of the run.
+   */
+  #shared(): Set<string> {
+    const { channels } = this.#context;
+    for (const source of this.#sources)
+      if (isParallel(channels.get(source.channel)) || !source.permit.here) this.#sharedChannels.add(source.channel);
+    return this.#sharedChannels;
+  }
+
+  /**
+   * Other processes may deliver some of the run's channels: their sends reach this one only
+   * through the ledger, read for the next snapshot (one read at a time).
    */
   #refreshLedger(): void {
-    const { channels, store } = this.#context;
-    const parallel = new Set(
-      this.#sources.filter((source) => isParallel(channels.get(source.channel))).map((source) => source.channel),
-    );
+    const { store } = this.#context;
+    const parallel = this.#shared();
     if (this.#readingLedger || parallel.size === 0) return;
     this.#readingLedger = true;
     store
@@ -301,11 +318,7 @@ export class RunExecution implements BroadcastRun {
     const receipts = await this.#readReceipts();
     this.#tracker.setReceipts(receipts);
     const counts = await store.deliveryCounts(this.id);
-    const parallel = new Set(
-      this.#sources
-        .filter((source) => isParallel(this.#context.channels.get(source.channel)))
-        .map((source) => source.channel),
-    );
+    const parallel = this.#shared();
     this.#tracker.setLedgerCounts(counts.filter((entry) => parallel.has(entry.channel)));
     const report = buildReport({
       record: this.#record,

@@ -1,7 +1,10 @@
 import type { DeliveryCounts } from '../store/run-store.js';
 import { sleep } from '../util/clock.js';
 import type { RunContext } from './run-execution.js';
-import type { RunChannel } from './run-channel.js';
+import type { RunChannel, RunChannelState } from './run-channel.js';
+
+/** Why a run stopped while it waited (see {@link settleLedger}). */
+export type SettleHalt = Exclude<RunChannelState, 'running' | 'done'>;
 
 /** Sweeps before a run gives up on the leftovers and leaves them for `resume()`. */
 const MAX_SWEEPS = 3;
@@ -16,6 +19,11 @@ const CLAIM_POLL_MS = 250;
  * claims stand still). Claims that stand still for a lease TTL go back to pending, counted as
  * ambiguous, and the channel delivers again. Pending leftovers reopen the channel too.
  *
+ * A channel whose sender account another process paces (see `AccountPacing`) is delivered by
+ * that process: the run waits, without a limit, while the ledger holds pending or claimed
+ * deliveries on it — a routine run may wait behind that process's emergencies — and delivers
+ * them itself if it becomes the pacer meanwhile.
+ *
  * @param runId - The run.
  * @param sources - Its channels in this process.
  * @param context - The broadcaster's context.
@@ -25,6 +33,7 @@ export async function settleLedger(
   runId: string,
   sources: readonly RunChannel[],
   context: RunContext,
+  halted: () => SettleHalt | undefined = () => undefined,
 ): Promise<boolean> {
   const { store, writer } = context;
   for (let sweep = 0; ; sweep++) {
@@ -36,11 +45,25 @@ export async function settleLedger(
     if (writer.buffered > 0) return true;
     const counts = await store.deliveryCounts(runId);
     let reopened = false;
+    let waited = false;
+    let swept = false;
     let leftovers = false;
     for (const source of done) {
       const byStatus = counts.find((entry) => entry.channel === source.channel)?.byStatus;
       const claimed = byStatus?.claimed ?? 0;
       if (claimed + (byStatus?.pending ?? 0) === 0) continue;
+      if (!source.permit.here) {
+        const outcome = await awaitPacer(runId, source, context, halted);
+        if (outcome === 'settled') continue;
+        if (outcome !== 'here') {
+          source.haltWhileWaiting(outcome);
+          continue;
+        }
+        // This process paces the account now: it delivers the rest itself.
+        source.reopen();
+        reopened = waited = true;
+        continue;
+      }
       if (sweep >= MAX_SWEEPS) {
         leftovers = true;
         continue;
@@ -48,9 +71,34 @@ export async function settleLedger(
       if (claimed > 0 && (await claimsStandStill(runId, source.channel, counts, context)))
         await store.releaseClaims(runId, { channel: source.channel, ambiguous: true });
       source.reopen();
-      reopened = true;
+      reopened = swept = true;
     }
     if (!reopened) return leftovers;
+    // Waiting for another process is not a sweep of leftovers.
+    if (waited && !swept) sweep--;
+  }
+}
+
+/**
+ * Waits while another process paces the channel and the ledger holds deliveries on it.
+ *
+ * @returns `settled` when none are left, `here` when this process paces the account now, or why
+ * the run halted meanwhile.
+ */
+async function awaitPacer(
+  runId: string,
+  source: RunChannel,
+  context: RunContext,
+  halted: () => SettleHalt | undefined,
+): Promise<'settled' | 'here' | SettleHalt> {
+  const { store, clock } = context;
+  for (;;) {
+    await sleep(clock, CLAIM_POLL_MS);
+    const stop = halted();
+    if (stop !== undefined) return stop;
+    if (source.permit.here) return 'here';
+    const byStatus = (await store.deliveryCounts(runId)).find((entry) => entry.channel === source.channel)?.byStatus;
+    if ((byStatus?.claimed ?? 0) + (byStatus?.pending ?? 0) === 0) return 'settled';
   }
 }
 

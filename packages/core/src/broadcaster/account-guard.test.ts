@@ -7,7 +7,7 @@ import { seedSubscribers } from '../test-support/seed.js';
 import { createBroadcaster } from './create-broadcaster.js';
 
 describe('one sender account, several processes', () => {
-  it('leaves a run on an account another process paces to that process, which puts an emergency first', async () => {
+  it('sends a run on an account another process paces through that process, which puts an emergency first', async () => {
     const store = createMemoryStore();
     await seedSubscribers(store, 150, { topics: ['eventi'], prefix: 'eventi-' });
     await seedSubscribers(store, 10, { topics: ['meteo'], prefix: 'meteo-' });
@@ -19,7 +19,7 @@ describe('one sender account, several processes', () => {
 
     const routine = await a.publish(sampleAnnouncement({ id: 'mercato', topics: ['eventi'] }));
     while (inA.deliveries.length < 25) await new Promise((resolve) => setTimeout(resolve, 10));
-    // Published on B while A paces the account: A takes it on, and sends it before the rest of the routine.
+    // Published on B while A paces the account: B holds it, A sends it before the rest of the routine.
     const emergency = await b.publish(
       sampleAnnouncement({ id: 'allerta-rossa', severity: 'extreme', topics: ['meteo'] }),
     );

@@ -1,44 +1,8 @@
-import type { AnyChannel } from '../channel/channel.js';
 import type { RunRecord, Store } from '../store/run-store.js';
 import type { Clock, TimerHandle } from '../util/clock.js';
-import { isParallel } from './parallel-channel.js';
 
 /** How often a process that delivers runs looks for runs it should take on, in ms. */
 export const ADOPT_POLL_MS = 250;
-
-/** The run's channels that pace a sender account here (a rate to keep, not `parallel`). */
-function pacedChannels(record: RunRecord, channels: ReadonlyMap<string, AnyChannel>): Set<string> {
-  const paced = new Set<string>();
-  for (const audience of record.audiences) {
-    const channel = channels.get(audience.channel);
-    if (channel !== undefined && !isParallel(channel)) paced.add(audience.channel);
-  }
-  return paced;
-}
-
-/**
- * Whether another live process delivers a run that paces a sender account this run needs too.
- * Pacing is exact only inside one process, so such a run is left to that process: it takes it on
- * (see {@link createRunAdoption}) and its lane puts it in priority order with what it already
- * sends — an emergency published anywhere overtakes the routine run there.
- *
- * @param record - The run this process would take.
- * @param context - Store, clock, this process's lease token and channels.
- */
-export async function pacedElsewhere(
-  record: RunRecord,
-  context: { store: Store; clock: Clock; leaseOwner: string; channels: ReadonlyMap<string, AnyChannel> },
-): Promise<boolean> {
-  const mine = pacedChannels(record, context.channels);
-  if (mine.size === 0) return false;
-  const now = context.clock.now();
-  for (const other of await context.store.listActiveRuns()) {
-    const lease = other.lease;
-    if (other.id === record.id || !lease || lease.owner === context.leaseOwner || lease.expiresAt < now) continue;
-    if (other.audiences.some((audience) => mine.has(audience.channel))) return true;
-  }
-  return false;
-}
 
 /** A loop that takes on runs nobody delivers while this process delivers some. */
 export interface RunAdoption {
@@ -49,10 +13,11 @@ export interface RunAdoption {
 }
 
 /**
- * While this process delivers at least one run, looks every {@link ADOPT_POLL_MS} for active runs
- * that no live process holds — typically one another process published but left to this one
- * because it paces the same sender account — and tries to take them (the usual rules apply: a
- * lease of a process that may be alive is never taken).
+ * While this process delivers at least one run, looks every {@link ADOPT_POLL_MS} at the active
+ * runs: hands them to `onTurn` first (who paces which sender account, which runs of other
+ * processes to help on), then tries to take those that no live process holds (the usual rules
+ * apply: a lease of a process that may be alive is never taken). When it stops because nothing
+ * is delivered here any more, it calls `onIdle`.
  *
  * @param options - What the loop needs: the store, the clock, which runs are here, how to take one.
  */
@@ -62,6 +27,8 @@ export function createRunAdoption(options: {
   isHere: (runId: string) => boolean;
   delivering: () => boolean;
   take: (record: RunRecord) => Promise<unknown>;
+  onTurn: (records: readonly RunRecord[]) => Promise<void>;
+  onIdle: () => void;
   onError: (where: string, error: unknown) => void;
 }): RunAdoption {
   const { store, clock } = options;
@@ -70,8 +37,10 @@ export function createRunAdoption(options: {
   let timer: TimerHandle | undefined;
 
   const turn = async (): Promise<void> => {
+    const records = await store.listActiveRuns();
+    await options.onTurn(records);
     const now = clock.now();
-    for (const record of await store.listActiveRuns()) {
+    for (const record of records) {
       if (stopped || options.isHere(record.id)) continue;
       if (record.lease && record.lease.expiresAt >= now) continue;
       await options.take(record);
@@ -81,6 +50,7 @@ export function createRunAdoption(options: {
   const loop = (): void => {
     if (stopped || !options.delivering()) {
       running = false;
+      if (!stopped) options.onIdle();
       return;
     }
     timer = clock.setTimeout(() => {

@@ -137,9 +137,9 @@ describe('ledger consistency under races', () => {
     const memory = createMemoryStore();
     await seedSubscribers(memory, 100);
     const start = Date.now();
-    // A claims 20 at a time (40/s), sends slowly, and stalls long enough for its lease to run out.
+    // A claims 20 at a time (40/s), sends slowly (about 33/s), and stalls long enough for its lease to run out.
     const clockA = createManualClock(start);
-    const slowA = createSandboxChannel({ latencyMs: 50, limits: { ratePerSecond: 40, concurrency: 2 }, clock: clockA });
+    const slowA = createSandboxChannel({ latencyMs: 60, limits: { ratePerSecond: 40, concurrency: 2 }, clock: clockA });
     const a = createBroadcaster({
       store: memory,
       channels: [slowA],
@@ -148,7 +148,12 @@ describe('ledger consistency under races', () => {
       clock: clockA,
     });
     const runA = await a.publish(sampleAnnouncement());
-    await settle();
+    // A gets past its first look at the active runs (every 250 ms: at the next one it sees B's
+    // lease and stops), so its next claim, at 300 ms, falls between the takeover and that look.
+    for (let step = 0; step < 260; step++) {
+      clockA.advance(1);
+      await settle(2);
+    }
 
     const clockB = createManualClock(start + 5_000);
     const channelB = createSandboxChannel({
@@ -173,7 +178,7 @@ describe('ledger consistency under races', () => {
 
     // A carries on for a moment before its next renewal: it sends from its buffer and, running
     // low, claims a fresh batch that nobody else will ever see as its own.
-    for (let step = 0; step < 300; step++) {
+    for (let step = 0; step < 100; step++) {
       clockA.advance(1);
       await settle(2);
     }

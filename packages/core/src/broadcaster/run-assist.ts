@@ -7,11 +7,13 @@ import { followUpPlanFor } from './follow-up.js';
 import { buildSources } from './run-sources.js';
 
 /**
- * This process helping to deliver a run that another process holds, on the run's parallel
- * channels (see `isParallel`): it claims batches from the same ledger and sends them
- * through its own lanes. The holder keeps everything else — planning, the channels with a rate
- * to keep, the final status — and waits for the helpers' claims before calling the run done
- * (`settleLedger`: claims that keep moving belong to a live process).
+ * This process helping to deliver a run that another process holds: on the run's parallel
+ * channels (see `isParallel`), and on the channels whose sender account this process paces
+ * (see `AccountPacing`; on the others its run channels wait, claiming nothing). It claims
+ * batches from the same ledger and sends them through its own lanes, in priority order with its
+ * own runs. The holder keeps everything else — planning, the channels it paces, the final status
+ * — and waits for the helpers' claims before calling the run done (`settleLedger`: claims that
+ * keep moving belong to a live process).
  *
  * Claims are the whole protocol, so a helper that dies leaves only its claimed deliveries
  * behind; the holder returns them to pending, counted as ambiguous, once they have stood still
@@ -33,14 +35,18 @@ export class RunAssist {
   }
 
   /**
-   * Starts helping on the run's parallel channels, or returns `undefined` when it has none here.
+   * Starts helping on the run's channels configured here, or returns `undefined` when it has
+   * none that another process may share (only paced channels, and this process paces none).
    *
    * @param record - The run as stored now.
    * @param context - The broadcaster's context.
    */
   static async start(record: RunRecord, context: RunContext): Promise<RunAssist | undefined> {
-    const audiences = record.audiences.filter((audience) => isParallel(context.channels.get(audience.channel)));
-    if (audiences.length === 0) return undefined;
+    const audiences = record.audiences.filter((audience) => context.channels.has(audience.channel));
+    const useful = audiences.some(
+      (audience) => isParallel(context.channels.get(audience.channel)) || context.accounts.pacesHere(audience.channel),
+    );
+    if (!useful) return undefined;
     const abort = new AbortController();
     setMaxListeners(0, abort.signal);
     // Counters start at zero: they count this helper's share, the ledger counts the run.

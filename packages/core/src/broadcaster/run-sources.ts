@@ -87,6 +87,7 @@ export async function buildSources(
       notify: () => lane.notify(),
       onError: context.onStoreError,
       followUp,
+      permit: context.accounts.permit(audience.channel),
     });
     const existing = counts.find((entry) => entry.channel === audience.channel);
     if (existing) {

@@ -1,6 +1,6 @@
 import type { RunRecord } from '../store/run-store.js';
 import type { BroadcasterParts } from './broadcaster-parts.js';
-import { createRunAdoption, pacedElsewhere, type RunAdoption } from './account-guard.js';
+import { createRunAdoption, type RunAdoption } from './account-guard.js';
 import { RunAssist } from './run-assist.js';
 import { RunExecution } from './run-execution.js';
 import { watchRun } from './watch-run.js';
@@ -26,14 +26,19 @@ export interface RunTaking {
  * Creates the run-taking step. A run is delivered here only under its lease, held by this
  * process's own token; a lease held by another process is taken over only once it is abandoned
  * (see `LeaseWatch`), and then whatever the other process had claimed is released as ambiguous.
+ * Whoever publishes a run takes it; on a sender account another process paces, that process
+ * sends its deliveries (see `AccountPacing`, `RunAssist`), so an emergency published anywhere
+ * overtakes the routine runs on every account it needs.
  *
  * @param parts - The broadcaster's parts.
  * @param state - Whether it is closing.
  */
 export function createRunTaking(parts: BroadcasterParts, state: ClosingState): RunTaking {
   const { context, executions, assists, leaseWatch } = parts;
-  const { store, clock, leaseOwner, leaseTtlMs, emit } = context;
+  const { store, clock, leaseOwner, leaseTtlMs, emit, accounts } = context;
   const starting = new Map<string, Promise<RunExecution | undefined>>();
+  /** Runs of other processes this one helps on because it paces one of their accounts. */
+  const helping = new Set<string>();
 
   const giveBack = async (runId: string): Promise<undefined> => {
     await store.releaseLease(runId, leaseOwner);
@@ -51,10 +56,13 @@ export function createRunTaking(parts: BroadcasterParts, state: ClosingState): R
     if (!seen || seen.status !== 'active' || !leaseWatch.mayTake(record.id, seen.lease)) return undefined;
     // Helping and holding do not mix: what the help claimed goes back (or out) first.
     if (assists.has(record.id)) await stopAssist(record.id);
-    // A sender account with a rate is paced by one process: the one already pacing it takes this on.
-    if (await pacedElsewhere(record, context)) return undefined;
+    helping.delete(record.id);
     if (!(await store.acquireLease(record.id, leaseOwner, leaseTtlMs, clock.now()))) return undefined;
     leaseWatch.forget(record.id);
+    // Which of its sender accounts this process paces, now that it holds the run. The loop
+    // keeps that up to date, and stands down again if the run does not start after all.
+    await accounts.update(await store.listActiveRuns());
+    adoption.start();
     const current = await store.getRun(record.id);
     if (!current || current.status !== 'active' || state.closed) return giveBack(record.id);
     if (afterCrash) {
@@ -108,11 +116,54 @@ export function createRunTaking(parts: BroadcasterParts, state: ClosingState): R
     return attempt;
   };
 
+  /** Whether another live process holds the run's lease (as stored: `acquireLease` would fail). */
+  const heldElsewhere = (record: RunRecord | undefined, now: number): boolean =>
+    record?.lease !== undefined && record.lease.owner !== leaseOwner && record.lease.expiresAt >= now;
+
+  /**
+   * Helps on the runs of other live processes that need an account this one paces; stops
+   * helping on runs that are over.
+   */
+  const help = async (records: readonly RunRecord[]): Promise<void> => {
+    const now = clock.now();
+    for (const record of records) {
+      const execution = executions.get(record.id);
+      if (execution && heldElsewhere(record, now) && heldElsewhere(await store.getRun(record.id), now))
+        // Taken over while this process stalled: stop before standing down gives its claims back.
+        execution.halt('lost-lease');
+    }
+    await accounts.update(records);
+    const active = new Set<string>();
+    for (const record of records) {
+      active.add(record.id);
+      if (executions.has(record.id) || starting.has(record.id) || !heldElsewhere(record, now)) continue;
+      const running = assists.has(record.id);
+      if (!running && !accounts.pacesAccountOf(record)) continue;
+      await assist(record);
+      if (!running && assists.has(record.id)) helping.add(record.id);
+    }
+    for (const runId of helping)
+      if (!active.has(runId) || !assists.has(runId)) {
+        helping.delete(runId);
+        if (!active.has(runId)) await stopAssist(runId);
+      }
+  };
+
+  /** Nothing is delivered here any more: no account is paced here, no help goes on. */
+  const idle = (): void => {
+    accounts.standDownAll();
+    for (const runId of helping)
+      void stopAssist(runId).catch((error: unknown) => context.onStoreError('assist', error));
+    helping.clear();
+  };
+
   const adoption = createRunAdoption({
     store,
     clock,
     isHere: (runId) => executions.has(runId) || starting.has(runId),
-    delivering: () => executions.size > 0,
+    delivering: () => executions.size > 0 || starting.size > 0,
+    onTurn: help,
+    onIdle: idle,
     // A run that had a holder may have claims out: release them as after a crash.
     take: (record) => tryTake(record, false, record.lease !== undefined && record.lease.owner !== leaseOwner),
     onError: context.onStoreError,

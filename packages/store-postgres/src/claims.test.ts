@@ -173,6 +173,48 @@ describe('claims behind a cursor', () => {
     expect(counts!.byStatus).toMatchObject({ pending: 0, claimed: 0, sent: people.length });
   });
 
+  it('claims a page planned while the first claim was creating the cursor', async () => {
+    const store = await open();
+    const people = await subscribers(store, 10, 'first');
+    const run = newRun();
+    await store.createRun(run);
+    const { seq } = (
+      await adminQuery<{ seq: string }>(`SELECT seq::text AS seq FROM "${store.target.schema}".runs`)
+    )[0]!;
+    // Another process's first claim: it has created the cursor and, having seen later pages, is
+    // about to move it past them; it commits after the page below was planned.
+    const claimer = new pg.Client({ connectionString: TEST_DATABASE_URL });
+    await claimer.connect();
+    try {
+      await claimer.query('BEGIN');
+      await claimer.query(
+        `INSERT INTO "${store.target.schema}".claim_cursors (run, channel, after) VALUES ($1, 'telegram', 0)`,
+        [seq],
+      );
+      let settled = false;
+      const planned = store
+        .appendDeliveries(
+          run.id,
+          'telegram',
+          people.map((p) => p.id),
+          { cursor: undefined, done: true },
+        )
+        .finally(() => (settled = true));
+      // Until planning waits for that claim (or, wrongly, has finished without waiting).
+      const waiting = async (): Promise<boolean> =>
+        (await adminQuery<{ n: number }>(`SELECT count(*)::int AS n FROM pg_locks WHERE NOT granted`))[0]!.n > 0;
+      while (!settled && !(await waiting())) await new Promise((resolve) => setTimeout(resolve, 10));
+      await claimer.query(`UPDATE "${store.target.schema}".claim_cursors SET after = 1000000 WHERE run = $1`, [seq]);
+      await claimer.query('COMMIT');
+      await planned;
+    } finally {
+      await claimer.end();
+    }
+    expect((await claimAll(store, run.id, 4)).map((d) => d.subscriberId).sort()).toEqual(
+      people.map((p) => p.id).sort(),
+    );
+  });
+
   it('keeps the delivery status out of every index, so claims and outcomes update rows in place', async () => {
     const store = await open();
     const indexes = await adminQuery<{ indexdef: string }>(

@@ -26,8 +26,13 @@ export function rowIds(ids: readonly string[]): string[] {
 
 /**
  * Moves the claim cursor of `(run, channel)` back before the lowest subscriber that is pending
- * again, inside the caller's transaction. A cursor already before it stays; a missing one is
- * created at the first claim, from the start.
+ * again or newly planned, inside the caller's transaction; a cursor already before it stays.
+ *
+ * An upsert, not an update: when a first claim is creating the cursor at this moment, an update
+ * would find no row, not wait, and leave this page behind the cursor that claim commits. The
+ * upsert waits for that insert and then moves it back. Nor does it test the cursor in a WHERE
+ * clause, for the same reason: it must apply to the cursor a claim in progress leaves, which the
+ * statement's snapshot cannot see.
  *
  * @param db - The transaction's connection.
  * @param s - The quoted schema.
@@ -43,11 +48,9 @@ export async function rewindCursors(
   if (lowest.size === 0) return;
   await db.query({
     name: `${s}.rewind`,
-    // No test of the cursor in the WHERE clause: the update must wait for a claim in progress
-    // and apply to the cursor that claim leaves, which the statement's snapshot cannot see.
-    text: `UPDATE ${s}.claim_cursors c SET after = LEAST(c.after, u.low - 1)
-           FROM unnest($2::text[], $3::bigint[]) AS u(channel, low)
-           WHERE c.run = $1 AND c.channel = u.channel`,
+    text: `INSERT INTO ${s}.claim_cursors AS c (run, channel, after)
+           SELECT $1, u.channel, u.low - 1 FROM unnest($2::text[], $3::bigint[]) AS u(channel, low)
+           ON CONFLICT (run, channel) DO UPDATE SET after = LEAST(c.after, excluded.after)`,
     values: [run, [...lowest.keys()], [...lowest.values()]],
   });
 }
@@ -88,19 +91,23 @@ export function createClaimMethods(ctx: StoreContext, keys: RunKeys): ClaimMetho
     INSERT INTO ${s}.claim_cursors AS c (run, channel, after) VALUES ($1, $2, 0)
     ON CONFLICT (run, channel) DO UPDATE SET after = c.after
     RETURNING after::text AS after`;
+  // The claim updates the range from the cursor to the last of the next `limit` pending rows
+  // directly on the index: a join of picked ids back to the table would look up each row again.
   const claimSql = `
-    WITH picked AS (
-      SELECT id FROM ${s}.deliveries
-      WHERE run = $1 AND channel = $2 AND subscriber_id > $6 AND status = 'pending'
-      ORDER BY subscriber_id LIMIT $3
+    WITH bound AS (
+      SELECT max(subscriber_id) AS upto FROM (
+        SELECT subscriber_id FROM ${s}.deliveries
+        WHERE run = $1 AND channel = $2 AND subscriber_id > $6 AND status = 'pending'
+        ORDER BY subscriber_id LIMIT $3
+      ) next
     ), claimed AS (
       UPDATE ${s}.deliveries d SET status = 'claimed', updated_at = $4, claimed_by = $5
-      FROM picked WHERE d.id = picked.id AND d.status = 'pending'
+      WHERE d.run = $1 AND d.channel = $2 AND d.subscriber_id > $6
+        AND d.subscriber_id <= (SELECT upto FROM bound) AND d.status = 'pending'
       RETURNING d.id, d.subscriber_id, d.attempts
     ), moved AS (
-      UPDATE ${s}.claim_cursors c SET after = top.id
-      FROM (SELECT max(subscriber_id) AS id FROM claimed) top
-      WHERE c.run = $1 AND c.channel = $2 AND top.id IS NOT NULL
+      UPDATE ${s}.claim_cursors c SET after = bound.upto FROM bound
+      WHERE c.run = $1 AND c.channel = $2 AND bound.upto IS NOT NULL
     )
     SELECT c.id, c.subscriber_id, c.attempts, sub.address, sub.language, sub.status
     FROM claimed c LEFT JOIN ${s}.subscribers sub ON sub.id = c.subscriber_id

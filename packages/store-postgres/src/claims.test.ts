@@ -215,6 +215,48 @@ describe('claims behind a cursor', () => {
     );
   });
 
+  it('claims what a release hands back while the claim waits for the cursor', async () => {
+    const store = await open();
+    const schema = `"${store.target.schema}"`;
+    const people = await subscribers(store, 10, 'stale');
+    const run = newRun();
+    await store.createRun(run);
+    await store.appendDeliveries(
+      run.id,
+      'telegram',
+      people.map((p) => p.id),
+      { cursor: undefined, done: true },
+    );
+    const first = await store.claimDeliveries(run.id, 'telegram', 5);
+    const handedBack = first[2]!;
+    // Another process hands one back: it holds the cursor, moved back, until it commits.
+    const releaser = new pg.Client({ connectionString: TEST_DATABASE_URL });
+    await releaser.connect();
+    try {
+      await releaser.query('BEGIN');
+      await releaser.query(`UPDATE ${schema}.deliveries SET status = 'pending', claimed_by = NULL WHERE id = $1`, [
+        handedBack.deliveryId,
+      ]);
+      await releaser.query(`UPDATE ${schema}.claim_cursors SET after = $1::bigint - 1, version = version + 1`, [
+        handedBack.subscriberId,
+      ]);
+      let settled = false;
+      const claiming = store.claimDeliveries(run.id, 'telegram', 10).finally(() => (settled = true));
+      // The claim's snapshot is taken now, before the release commits.
+      const waiting = async (): Promise<boolean> =>
+        (await adminQuery<{ n: number }>(`SELECT count(*)::int AS n FROM pg_locks WHERE NOT granted`))[0]!.n > 0;
+      while (!settled && !(await waiting())) await new Promise((resolve) => setTimeout(resolve, 10));
+      await releaser.query('COMMIT');
+      const second = await claiming;
+      expect(second.map((d) => d.subscriberId).sort()).toEqual(
+        [handedBack.subscriberId, ...people.slice(5).map((p) => p.id)].sort(),
+      );
+    } finally {
+      await releaser.end();
+    }
+    expect(await store.claimDeliveries(run.id, 'telegram', 10)).toEqual([]);
+  });
+
   it('keeps the delivery status out of every index, so claims and outcomes update rows in place', async () => {
     const store = await open();
     const indexes = await adminQuery<{ indexdef: string }>(

@@ -5,6 +5,12 @@ import type { RunKeys } from './runs.js';
 
 type ClaimMethods = Pick<RunStore, 'claimDeliveries' | 'releaseClaims'>;
 
+/**
+ * How many claims in a row may find the cursor moved since their snapshot before one gives up.
+ * Each waits for the claim that moved it, so more than a few means many processes claim one run.
+ */
+const MAX_STALE_CLAIMS = 100;
+
 interface ClaimRow {
   id: string;
   subscriber_id: string;
@@ -13,6 +19,9 @@ interface ClaimRow {
   language: string | null;
   status: string | null;
 }
+
+/** A row of the claim statement: one per claimed delivery, or one without a delivery. */
+type ClaimResultRow = { planned: boolean; fresh: boolean } & (ClaimRow | { [K in keyof ClaimRow]: null });
 
 /** Keeps the ids that can be this store's, as decimal strings for a `bigint[]` parameter. */
 export function rowIds(ids: readonly string[]): string[] {
@@ -50,7 +59,7 @@ export async function rewindCursors(
     name: `${s}.rewind`,
     text: `INSERT INTO ${s}.claim_cursors AS c (run, channel, after)
            SELECT $1, u.channel, u.low - 1 FROM unnest($2::text[], $3::bigint[]) AS u(channel, low)
-           ON CONFLICT (run, channel) DO UPDATE SET after = LEAST(c.after, excluded.after)`,
+           ON CONFLICT (run, channel) DO UPDATE SET after = LEAST(c.after, excluded.after), version = c.version + 1`,
     values: [run, [...lowest.keys()], [...lowest.values()]],
   });
 }
@@ -76,41 +85,50 @@ function lowestByChannel(rows: readonly { channel: string; subscriber_id: string
  * updates every delivery gets. With partial indexes on the status, each update wrote three or four
  * index entries, and claims and outcomes cost about twice as much.
  *
- * Claimers of one run and channel wait for each other on the cursor for the length of one claim
- * (a few milliseconds), so they need neither `SKIP LOCKED` nor `FOR UPDATE`: the rows after the
- * cursor are theirs. The update tests the status again, so a row that a cancellation closes at
- * that moment is read again once it commits, and never claimed after it was closed (locking
- * each row first would cost a WAL record per row).
+ * Claimers of one run and channel take turns on the cursor for the length of one statement, so
+ * they need neither `SKIP LOCKED` nor row locks: the rows after the cursor are theirs. The update
+ * tests the status again, so a row that a cancellation closes at that moment is read again once
+ * it commits, and never claimed after it was closed (locking each row first would cost a WAL
+ * record per row).
  *
  * @param ctx - The shared store context.
  * @param keys - Run id → seq lookup.
  */
 export function createClaimMethods(ctx: StoreContext, keys: RunKeys): ClaimMethods {
   const { s } = ctx;
-  const lockCursorSql = `
-    INSERT INTO ${s}.claim_cursors AS c (run, channel, after) VALUES ($1, $2, 0)
-    ON CONFLICT (run, channel) DO UPDATE SET after = c.after
-    RETURNING after::text AS after`;
-  // The claim updates the range from the cursor to the last of the next `limit` pending rows
-  // directly on the index: a join of picked ids back to the table would look up each row again.
+  // One statement, so the cursor is locked only while the server works (a claim that waited for
+  // a client round trip would hold every other claimer back while that process is busy). Its
+  // snapshot is taken before the lock: if another claim, a page or a release moved the cursor
+  // in between, the snapshot may not show the rows they changed, so it claims nothing and says
+  // so (`fresh` is false), and the next statement, with a snapshot taken after, claims.
+  // The range from the cursor to the last of the next `limit` pending rows is updated directly on
+  // the index: a join of picked ids back to the table would look up each row again.
   const claimSql = `
-    WITH bound AS (
+    WITH seen AS (
+      SELECT version FROM ${s}.claim_cursors WHERE run = $1 AND channel = $2
+    ), locked AS (
+      SELECT after, version FROM ${s}.claim_cursors WHERE run = $1 AND channel = $2 FOR UPDATE
+    ), cursor AS (
+      SELECT locked.after FROM locked JOIN seen ON seen.version = locked.version
+    ), bound AS (
       SELECT max(subscriber_id) AS upto FROM (
         SELECT subscriber_id FROM ${s}.deliveries
-        WHERE run = $1 AND channel = $2 AND subscriber_id > $6 AND status = 'pending'
+        WHERE run = $1 AND channel = $2 AND subscriber_id > (SELECT after FROM cursor) AND status = 'pending'
         ORDER BY subscriber_id LIMIT $3
       ) next
     ), claimed AS (
       UPDATE ${s}.deliveries d SET status = 'claimed', updated_at = $4, claimed_by = $5
-      WHERE d.run = $1 AND d.channel = $2 AND d.subscriber_id > $6
+      WHERE d.run = $1 AND d.channel = $2 AND d.subscriber_id > (SELECT after FROM cursor)
         AND d.subscriber_id <= (SELECT upto FROM bound) AND d.status = 'pending'
       RETURNING d.id, d.subscriber_id, d.attempts
     ), moved AS (
-      UPDATE ${s}.claim_cursors c SET after = bound.upto FROM bound
+      UPDATE ${s}.claim_cursors c SET after = bound.upto, version = c.version + 1 FROM bound
       WHERE c.run = $1 AND c.channel = $2 AND bound.upto IS NOT NULL
     )
-    SELECT c.id, c.subscriber_id, c.attempts, sub.address, sub.language, sub.status
-    FROM claimed c LEFT JOIN ${s}.subscribers sub ON sub.id = c.subscriber_id
+    SELECT EXISTS (SELECT 1 FROM locked) AS planned, EXISTS (SELECT 1 FROM cursor) AS fresh,
+      c.id, c.subscriber_id, c.attempts, sub.address, sub.language, sub.status
+    FROM (SELECT 1) one
+    LEFT JOIN (claimed c LEFT JOIN ${s}.subscribers sub ON sub.id = c.subscriber_id) ON true
     ORDER BY c.subscriber_id`;
 
   const release = async (seq: string, where: string, values: unknown[], name: string): Promise<number> =>
@@ -130,20 +148,24 @@ export function createClaimMethods(ctx: StoreContext, keys: RunKeys): ClaimMetho
     async claimDeliveries(runId, channel, limit) {
       const seq = await keys.seqOf(runId);
       if (seq === undefined || !(limit >= 1)) return [];
-      const rows = await ctx.tx(async (db) => {
-        const cursor = await db.query<{ after: string }>({
-          name: `${s}.claim-cursor`,
-          text: lockCursorSql,
-          values: [seq, channel],
-        });
-        const after = cursor.rows[0]!.after;
-        const claimed = await db.query<ClaimRow>({
-          name: `${s}.claim`,
-          text: claimSql,
-          values: [seq, channel, Math.floor(limit), Math.round(ctx.clock.now()), ctx.token, after],
-        });
-        return claimed.rows;
-      });
+      let rows: ClaimRow[] = [];
+      for (let attempt = 1; ; attempt++) {
+        const result = await ctx.query<ClaimResultRow>(
+          claimSql,
+          [seq, channel, Math.floor(limit), Math.round(ctx.clock.now()), ctx.token],
+          'claim',
+        );
+        const first = result[0];
+        // No cursor: nothing was ever planned for this run and channel (planning creates it).
+        if (!first?.planned) return [];
+        if (first.fresh) {
+          rows = result.filter((row): row is ClaimResultRow & ClaimRow => row.id !== null);
+          break;
+        }
+        if (attempt >= MAX_STALE_CLAIMS) {
+          throw new Error(`Claiming deliveries failed: the claim cursor kept moving (${attempt} attempts)`);
+        }
+      }
       return rows.map((row): ClaimedDelivery => {
         // A missing subscriber row is treated like an erased one: nothing to send to.
         const status = (row.status ?? 'erased') as ClaimedDelivery['subscriberStatus'];

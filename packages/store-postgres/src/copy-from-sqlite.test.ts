@@ -92,6 +92,11 @@ describe('copy from a SQLite store', () => {
       );
       expect(await target.deliveryCounts('run-copy')).toEqual(expected.counts);
       expect(await target.getRun('run-copy')).toEqual(expected.run);
+      // The run goes on from the copy: the one delivery still pending is claimed there.
+      const pending = await target.claimDeliveries('run-copy', 'telegram', 10);
+      expect(pending.map((d) => d.subscriberId)).toEqual(
+        [ids[0]!, ids[2]!, ids[3]!].filter((id) => !claimed.some((d) => d.subscriberId === id)),
+      );
       // The sequences moved past the copied ids: a new subscriber gets a new id (and, with no
       // topics, joins the meteo audience of 1001, 1003 and 1004).
       const added = await target.subscribe(

@@ -200,5 +200,10 @@ export async function copyFromSqlite(
 ): Promise<Record<string, number>> {
   const copied: Record<string, number> = {};
   for (const table of TABLES) copied[table.name] = await copyTable(client, source, schema, table);
+  // Claims start from each planned run and channel's cursor, which planning creates here.
+  await client.query(
+    `INSERT INTO "${schema}".claim_cursors (run, channel, after) SELECT run, channel, 0 FROM "${schema}".run_plans
+     ON CONFLICT DO NOTHING`,
+  );
   return copied;
 }

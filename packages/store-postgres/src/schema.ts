@@ -136,12 +136,17 @@ export const MIGRATIONS: readonly Migration[] = [
       -- Room on each page for the two new versions of a row (claim, outcome) until pruning.
       ALTER TABLE ${s}.deliveries SET (fillfactor = 50);
 
+      -- Every change of a cursor bumps its version: a claim whose snapshot shows an older
+      -- version than the one it locked knows its view of the ledger is stale (see claims.ts).
       CREATE TABLE ${s}.claim_cursors (
         run bigint NOT NULL,
         channel text NOT NULL,
         after bigint NOT NULL,
+        version bigint NOT NULL DEFAULT 0,
         PRIMARY KEY (run, channel)
       );
+      -- Planning creates the cursor of each run and channel; those planned before, from the start.
+      INSERT INTO ${s}.claim_cursors (run, channel, after) SELECT run, channel, 0 FROM ${s}.run_plans;
     `,
   },
 ];

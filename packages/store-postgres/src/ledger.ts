@@ -109,8 +109,12 @@ export function createLedgerMethods(ctx: StoreContext, keys: RunKeys): LedgerMet
       const codes: (string | null)[] = [];
       const messageIds: (string | null)[] = [];
       const times: number[] = [];
+      // A batch holds one or a few runs: one lookup each, not an awaited promise per outcome.
+      const seqs = new Map<string, string | undefined>();
+      for (const outcome of outcomes)
+        if (!seqs.has(outcome.runId)) seqs.set(outcome.runId, await keys.seqOf(outcome.runId));
       for (const outcome of outcomes) {
-        const seq = await keys.seqOf(outcome.runId);
+        const seq = seqs.get(outcome.runId);
         const rowId = parseRowId(outcome.deliveryId);
         if (seq === undefined || rowId === undefined) continue;
         ids.push(rowId);

@@ -173,7 +173,7 @@ describe('claims behind a cursor', () => {
     expect(counts!.byStatus).toMatchObject({ pending: 0, claimed: 0, sent: people.length });
   });
 
-  it('claims a page planned while the first claim was creating the cursor', async () => {
+  it('claims a page planned while another process creates the cursor and moves it on', async () => {
     const store = await open();
     const people = await subscribers(store, 10, 'first');
     const run = newRun();
@@ -181,8 +181,9 @@ describe('claims behind a cursor', () => {
     const { seq } = (
       await adminQuery<{ seq: string }>(`SELECT seq::text AS seq FROM "${store.target.schema}".runs`)
     )[0]!;
-    // Another process's first claim: it has created the cursor and, having seen later pages, is
-    // about to move it past them; it commits after the page below was planned.
+    // Another process has created the cursor (planning its own first page) and moves it past
+    // later pages before it commits, after the page below was planned: planning must wait for
+    // that insert and move the cursor back, not find no cursor and leave the page behind.
     const claimer = new pg.Client({ connectionString: TEST_DATABASE_URL });
     await claimer.connect();
     try {

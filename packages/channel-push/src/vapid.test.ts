@@ -31,6 +31,17 @@ describe('VAPID', () => {
     expect(isVapidKeyPair({ publicKey: generateVapidKeys().publicKey, privateKey: keys.privateKey })).toBe(false);
   });
 
+  it('pads a private scalar with leading zero bytes to 32 bytes (one key in 256)', () => {
+    // 4,000 keys hold one with a leading zero byte but for a chance of about 1 in 6,000,000.
+    const lengths = new Set<number>();
+    for (let i = 0; i < 4_000; i++) {
+      const keys = generateVapidKeys();
+      lengths.add(Buffer.from(keys.privateKey, 'base64url').length);
+      if (!isVapidKeyPair(keys)) throw new Error('a generated pair does not match');
+    }
+    expect([...lengths]).toEqual([32]);
+  });
+
   it('signs an ES256 JWT for the origin that a strict push service accepts', () => {
     const keys = generateVapidKeys();
     const clock = createManualClock(START);

@@ -29,7 +29,11 @@ export const VAPID_RENEW_BEFORE_S = 3600;
 export function generateVapidKeys(): VapidKeys {
   const ecdh = createECDH('prime256v1');
   ecdh.generateKeys();
-  return { publicKey: ecdh.getPublicKey('base64url'), privateKey: ecdh.getPrivateKey('base64url') };
+  // OpenSSL drops the scalar's leading zero bytes (one key in 256 comes out 31 bytes long), and
+  // VAPID keys are 32 bytes: pad it, as other VAPID tools do.
+  const scalar = ecdh.getPrivateKey();
+  const privateKey = Buffer.concat([Buffer.alloc(32 - scalar.length), scalar]);
+  return { publicKey: ecdh.getPublicKey('base64url'), privateKey: privateKey.toString('base64url') };
 }
 
 /**

@@ -2,6 +2,7 @@ import { sampleAnnouncement, seededRandom } from '@banditore/core/testing';
 import type { ClaimedDelivery, NewRun, Store, Subscriber } from '@banditore/core';
 import pg from 'pg';
 import { afterEach, describe, expect, it } from 'vitest';
+import { lowerRowId } from './codec.js';
 import { migrate } from './migrate.js';
 import { createPostgresStore, type PostgresStore } from './postgres-store.js';
 import { MIGRATIONS } from './schema.js';
@@ -256,6 +257,12 @@ describe('claims behind a cursor', () => {
       await releaser.end();
     }
     expect(await store.claimDeliveries(run.id, 'telegram', 10)).toEqual([]);
+  });
+
+  it('compares row ids as numbers, not as text', () => {
+    expect(['110', '99', '100'].reduce(lowerRowId)).toBe('99');
+    expect(lowerRowId('1000000000000000001', '999999999999999999')).toBe('999999999999999999');
+    expect(lowerRowId('41', '40')).toBe('40');
   });
 
   it('keeps the delivery status out of every index, so claims and outcomes update rows in place', async () => {

@@ -1,5 +1,5 @@
 import type { ClaimedDelivery, RunStore } from '@banditore/core';
-import { parseRowId } from './codec.js';
+import { lowerRowId, rowIds } from './codec.js';
 import type { Queryable, StoreContext } from './context.js';
 import type { RunKeys } from './runs.js';
 
@@ -23,25 +23,16 @@ interface ClaimRow {
 /** A row of the claim statement: one per claimed delivery, or one without a delivery. */
 type ClaimResultRow = { planned: boolean; fresh: boolean } & (ClaimRow | { [K in keyof ClaimRow]: null });
 
-/** Keeps the ids that can be this store's, as decimal strings for a `bigint[]` parameter. */
-export function rowIds(ids: readonly string[]): string[] {
-  const result: string[] = [];
-  for (const id of ids) {
-    const rowId = parseRowId(id);
-    if (rowId !== undefined) result.push(rowId);
-  }
-  return result;
-}
-
 /**
  * Moves the claim cursor of `(run, channel)` back before the lowest subscriber that is pending
  * again or newly planned, inside the caller's transaction; a cursor already before it stays.
  *
- * An upsert, not an update: when a first claim is creating the cursor at this moment, an update
- * would find no row, not wait, and leave this page behind the cursor that claim commits. The
- * upsert waits for that insert and then moves it back. Nor does it test the cursor in a WHERE
- * clause, for the same reason: it must apply to the cursor a claim in progress leaves, which the
- * statement's snapshot cannot see.
+ * An upsert, not an update: planning creates the cursor with its first page, and a claim only
+ * reads an existing one (no cursor, nothing planned). When another process is creating it at this
+ * moment, an update would find no row, not wait, and leave this page behind the cursor that
+ * process moves on; the upsert waits for that insert and then moves it back. Nor does it test the
+ * cursor in a WHERE clause, for the same reason: it must apply to the cursor a claim in progress
+ * leaves, which the statement's snapshot cannot see.
  *
  * @param db - The transaction's connection.
  * @param s - The quoted schema.
@@ -69,7 +60,7 @@ function lowestByChannel(rows: readonly { channel: string; subscriber_id: string
   const lowest = new Map<string, string>();
   for (const row of rows) {
     const known = lowest.get(row.channel);
-    if (known === undefined || BigInt(row.subscriber_id) < BigInt(known)) lowest.set(row.channel, row.subscriber_id);
+    lowest.set(row.channel, known === undefined ? row.subscriber_id : lowerRowId(known, row.subscriber_id));
   }
   return lowest;
 }

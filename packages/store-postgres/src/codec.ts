@@ -36,6 +36,25 @@ export function parseRowId(id: unknown): string | undefined {
   return id;
 }
 
+/** Keeps the ids that can be this store's, as decimal strings for a `bigint[]` parameter. */
+export function rowIds(ids: readonly string[]): string[] {
+  const result: string[] = [];
+  for (const id of ids) {
+    const rowId = parseRowId(id);
+    if (rowId !== undefined) result.push(rowId);
+  }
+  return result;
+}
+
+/**
+ * The lower of two row ids. Both are canonical decimals (no leading zeros, as {@link parseRowId}
+ * and the server write them): the shorter is lower, and of one length the lower as text.
+ */
+export function lowerRowId(a: string, b: string): string {
+  if (a.length !== b.length) return a.length < b.length ? a : b;
+  return a < b ? a : b;
+}
+
 /** Maps a live (not erased) subscriber row to the domain type. */
 export function toSubscriber(row: SubscriberRow): Subscriber {
   const subscriber: Subscriber = {

@@ -1,6 +1,6 @@
 import type { DeliveryCounts, DeliveryOutcome, DeliveryStatus, RunStore } from '@banditore/core';
-import { rewindCursors, rowIds } from './claims.js';
-import { parseRowId } from './codec.js';
+import { rewindCursors } from './claims.js';
+import { lowerRowId, parseRowId, rowIds } from './codec.js';
 import type { Queryable, StoreContext } from './context.js';
 import type { RunKeys } from './runs.js';
 
@@ -93,9 +93,7 @@ export function createLedgerMethods(ctx: StoreContext, keys: RunKeys): LedgerMet
           // Pages come in subscriber order, so this rarely moves the cursor; a page planned
           // behind it (a follow-up's audiences, a replayed page) must be claimed too. Last, because
           // it waits for a claim in progress and then holds claims back until this commits.
-          let lowest = BigInt(ids[0]!);
-          for (const id of ids) if (BigInt(id) < lowest) lowest = BigInt(id);
-          await rewindCursors(db, s, seq, new Map([[channel, lowest.toString()]]));
+          await rewindCursors(db, s, seq, new Map([[channel, ids.reduce(lowerRowId)]]));
         }
       });
     },

@@ -19,14 +19,8 @@
  */
 import { maxInAnySecond, seededRandom } from '@banditore/core/testing';
 import { median, note, type Figure } from './figures.js';
-import {
-  DATABASE_URL,
-  LEASE_TTL_MS,
-  freshStore,
-  postgresUnavailable,
-  startSandbox,
-  startWorker,
-} from './postgres-bench.js';
+import { DATABASE_URL, LEASE_TTL_MS, freshStore, postgresUnavailable, startSandbox } from './postgres-bench.js';
+import { startWorker } from './pg-worker.js';
 
 const LIMIT = 80;
 const EMERGENCY = 50;
@@ -55,22 +49,6 @@ async function until(what: string, ready: () => boolean): Promise<void> {
     if (performance.now() > deadline) throw new Error(`preempt: timed out waiting for ${what}`);
     await new Promise((resolve) => setTimeout(resolve, 2));
   }
-}
-
-/** The JSON lines a worker prints, as they come (the `published` line carries its publish times). */
-function linesOf(child: ReturnType<typeof startWorker>['child']): Array<Record<string, unknown>> {
-  const lines: Array<Record<string, unknown>> = [];
-  let pending = '';
-  child.stdout?.on('data', (chunk: string) => {
-    pending += chunk;
-    let end: number;
-    while ((end = pending.indexOf('\n')) >= 0) {
-      const line = pending.slice(0, end).trim();
-      pending = pending.slice(end + 1);
-      if (line.startsWith('{')) lines.push(JSON.parse(line) as Record<string, unknown>);
-    }
-  });
-  return lines;
 }
 
 async function trial(index: number, routine: number, headStart: number): Promise<Trial> {
@@ -109,7 +87,7 @@ async function trial(index: number, routine: number, headStart: number): Promise
       instance: 'A',
     });
     workers.push(a);
-    const lines = linesOf(a.child);
+    const { lines } = a;
     await until('the emergency', () => emergencyAt.length >= EMERGENCY);
     await until('the publish times', () => lines.some((line) => line.type === 'published'));
     const published = lines.find((line) => line.type === 'published') as { calledAt: number; returnedAt: number };
